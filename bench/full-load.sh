@@ -96,7 +96,7 @@ SELECT gen_random_uuid(),
        'event ' || g || ' ' || substr(md5(g::text), 1, 12),
        jsonb_build_object(
          'user_id', g % 100000,
-         'kind', (ARRAY['click', 'view', 'purchase', 'signup', 'refund'])[1 + g % 5],
+         'kind', (ARRAY['click', 'view', 'purchase', 'signup', 'refund'])[(1 + g % 5)::int],
          'tags', jsonb_build_array('t' || g % 17, 't' || g % 31, 't' || g % 7),
          'ok', g % 3 <> 0,
          'ref', md5(g::text),
@@ -105,8 +105,8 @@ SELECT gen_random_uuid(),
        ts,
        ts + ((g * 7919) % 86400) * interval '1 second' + (g % 1000000) * interval '1 microsecond',
        CASE WHEN g % 5 = 0 THEN NULL
-            ELSE 'note ' || g || ' – ünïcödé ✓ 事件 ' || (ARRAY['α', 'β', 'γ', 'Ω', 'ß'])[1 + g % 5] END
-FROM generate_series(1, $ROWS) AS g,
+            ELSE 'note ' || g || ' – ünïcödé ✓ 事件 ' || (ARRAY['α', 'β', 'γ', 'Ω', 'ß'])[(1 + g % 5)::int] END
+FROM generate_series(1::bigint, $ROWS) AS g,
      LATERAL (SELECT timestamptz '2024-01-01 00:00:00+00' + g * interval '10 seconds' AS ts) AS t;
 CREATE INDEX events_updated_at_idx ON events (updated_at);
 SQL
