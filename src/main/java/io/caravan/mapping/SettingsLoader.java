@@ -1,0 +1,119 @@
+package io.caravan.mapping;
+
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads the settings file (DMS seed keys, YAML or JSON) with the same checks and problem format as
+ * {@link MappingLoader}. Every key is optional; absent keys take the values of {@link Settings#defaults()}.
+ * {@code ${env:NAME}} in {@code encryption_store.url} and {@code .username} is replaced by the variable's value;
+ * {@code encryption_store.password} and the {@code slack_notif} values are kept as written.
+ */
+public final class SettingsLoader {
+
+    static final List<String> KEYS = List.of("timezone", "notify", "slack_notif", "cut_off_time", "encryption_store",
+            "dashboard_store", "fastapi_server");
+    static final List<String> SLACK_KEYS = List.of("slack_token", "webhook_url", "channel");
+    static final List<String> STORE_KEYS = List.of("url", "username", "password");
+
+    private SettingsLoader() {
+    }
+
+    /**
+     * @param file a {@code .yaml}, {@code .yml} or {@code .json} settings file
+     * @return the settings; never null
+     * @throws MappingException with every problem of the file, ordered by line and column
+     */
+    public static Settings load(Path file) {
+        Problems problems = new Problems();
+        Node root = TreeParser.parse(file, problems);
+        Settings settings = root == null ? null : build(root, problems);
+        problems.sortFrom(0);
+        problems.throwIfAny();
+        return settings;
+    }
+
+    private static Settings build(Node root, Problems problems) {
+        Settings defaults = Settings.defaults();
+        MapReader top = MapReader.of(root, root.location(), "", KEYS, problems, "write a map of settings");
+        String timezone = timezone(top);
+        Boolean notify = top.bool("notify");
+        Map<String, String> slack = slack(top, Boolean.TRUE.equals(notify));
+        LocalTime cutOff = cutOffTime(top);
+        MapReader store = top.map("encryption_store", STORE_KEYS, null);
+        String storeUrl = storeUrl(store);
+        String storeUser = store.text("username", null);
+        Secret storePassword = store.secret("password");
+        store.finish();
+        MapReader dashboard = top.map("dashboard_store", null, null);
+        Map<String, String> dashboardStore = Collections.unmodifiableMap(dashboard.strings());
+        Boolean fastapi = top.bool("fastapi_server");
+        top.finish();
+        return new Settings(timezone == null ? defaults.timezone() : timezone, Boolean.TRUE.equals(notify), slack,
+                cutOff, storeUrl, storeUser == null ? "" : storeUser, storePassword, dashboardStore,
+                Boolean.TRUE.equals(fastapi));
+    }
+
+    private static String timezone(MapReader top) {
+        String zone = top.string("timezone", null);
+        if (zone == null) {
+            return null;
+        }
+        try {
+            ZoneId.of(zone);
+            return zone;
+        } catch (DateTimeException e) {
+            top.problem("timezone", "unknown time zone", "write an IANA name such as UTC or Asia/Kolkata");
+            return null;
+        }
+    }
+
+    /** {@code slack_notif}; with {@code notify: true} it needs webhook_url, or slack_token and channel. */
+    private static Map<String, String> slack(MapReader top, boolean notify) {
+        MapReader slack = top.map("slack_notif", SLACK_KEYS, null);
+        Map<String, String> values = slack.strings();
+        slack.finish();
+        boolean complete = values.containsKey("webhook_url")
+                || values.containsKey("slack_token") && values.containsKey("channel");
+        if (notify && !complete) {
+            String hint = "add slack_notif: with webhook_url, or with slack_token and channel";
+            if (slack.present()) {
+                slack.missing(values.containsKey("slack_token") ? "channel" : "webhook_url",
+                        "required when notify is true", hint);
+            } else {
+                top.missing("slack_notif", "required when notify is true", hint);
+            }
+        }
+        return Collections.unmodifiableMap(values);
+    }
+
+    private static LocalTime cutOffTime(MapReader top) {
+        String text = top.string("cut_off_time", null);
+        if (text == null) {
+            return null;
+        }
+        if (text.matches("\\d{1,2}:\\d{2}(:\\d{2})?")) {
+            try {
+                return LocalTime.parse(text.indexOf(':') == 1 ? "0" + text : text);
+            } catch (DateTimeException e) {
+                // out of range, e.g. 25:00: reported below
+            }
+        }
+        top.problem("cut_off_time", "expected a time of day HH:MM or HH:MM:SS", "write e.g. 18:30 or 06:00:00");
+        return null;
+    }
+
+    private static String storeUrl(MapReader store) {
+        String url = store.text("url", null);
+        if (url != null && !url.matches("jdbc:[a-z0-9]+:.+")) {
+            store.problem("url", "expected a JDBC URL", "write e.g. jdbc:postgresql://host:5432/caravan");
+            return null;
+        }
+        return url;
+    }
+}

@@ -1,0 +1,199 @@
+package io.caravan.mapping;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Reads and validates the mapping's {@code tables} list (DMS seed, "Tables"), filling the defaults. */
+final class TableReader {
+
+    static final List<String> TABLE_KEYS = List.of("table_name", "cron", "mode", "batch_size", "bookmark",
+            "improper_bookmarks", "primary_key", "primary_key_datatype", "partition_col", "partition_col_format",
+            "buffer_updation_lag", "grace_updation_lag", "strict", "process_dict", "get_table_name");
+    static final List<String> LAG_KEYS = List.of("days", "hours", "minutes");
+
+    /** {@code name} or {@code schema.name}; quoting is left to the dialect, so only dots and blanks are refused. */
+    private static final Pattern TABLE_NAME = Pattern.compile("[^.\\s\"]+(\\.[^.\\s\"]+)?");
+
+    private final Map<String, DestinationSpec> destinations;
+    private final Problems problems;
+    private final Map<String, String> seen = new HashMap<>();
+
+    private TableReader(Map<String, DestinationSpec> destinations, Problems problems) {
+        this.destinations = destinations;
+        this.problems = problems;
+    }
+
+    /**
+     * @param top          the mapping's top-level map
+     * @param destinations the job's destinations (for the partitioning rule)
+     * @return the tables in file order; empty when the list is missing or empty (then a problem was added)
+     */
+    static List<TableSpec> tables(MapReader top, Map<String, DestinationSpec> destinations, Problems problems) {
+        Node.ListNode list = top.list("tables", "add tables: with at least one table");
+        if (list == null) {
+            return List.of();
+        }
+        if (list.items().isEmpty()) {
+            top.problem("tables", "at least one table is required", "add a table with table_name, cron and mode");
+        }
+        TableReader reader = new TableReader(destinations, problems);
+        List<TableSpec> tables = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            Node item = list.items().get(i);
+            String path = Node.itemPath("tables", i);
+            if (MapReader.isNull(item)) {
+                problems.add(item.location(), path, null, "empty table entry", "write table_name, cron and mode");
+                continue;
+            }
+            MapReader table = MapReader.of(item, item.location(), path, TABLE_KEYS, problems,
+                    "write a map with table_name, cron, mode and the other table keys");
+            if (table.present()) {
+                tables.add(reader.table(table, path));
+            }
+        }
+        return Collections.unmodifiableList(tables);
+    }
+
+    private TableSpec table(MapReader t, String path) {
+        String tableName = tableName(t, path);
+        String cron = cron(t);
+        Mode mode = t.choice("mode", "mode", Mode::parse, Mode.allowed(), "add mode: one of " + Mode.allowed());
+        Integer batchSize = t.integer("batch_size", 1, "write a whole number of 1 or more, e.g. 10000");
+        String bookmark = column(t, "bookmark");
+        Boolean improperBookmarks = t.bool("improper_bookmarks");
+        String primaryKey = column(t, "primary_key");
+        KeyType keyType = t.choice("primary_key_datatype", "primary key datatype", KeyType::parse,
+                KeyType.allowed(), null);
+        String partitionCol = partitionCol(t);
+        PartitionFormat format = t.choice("partition_col_format", "partition column format", PartitionFormat::parse,
+                PartitionFormat.allowed(), null);
+        Lag buffer = lag(t, "buffer_updation_lag");
+        Lag grace = lag(t, "grace_updation_lag");
+        Boolean strict = t.bool("strict");
+        String processDict = t.className("process_dict");
+        String getTableName = t.className("get_table_name");
+        checkModeKeys(t, mode);
+        checkPartitioning(t, partitionCol, format);
+        t.finish();
+        return new TableSpec(tableName, cron, mode, batchSize == null ? TableSpec.DEFAULT_BATCH_SIZE : batchSize,
+                mode != null && mode.usesBookmark() ? bookmark : null, Boolean.TRUE.equals(improperBookmarks),
+                primaryKey, keyType, partitionCol, format == null ? PartitionFormat.STR : format, buffer, grace,
+                strict == null || strict, processDict, getTableName);
+    }
+
+    private String tableName(MapReader t, String path) {
+        String name = t.string("table_name", "add table_name: <table or schema.table>");
+        if (name == null) {
+            return null;
+        }
+        if (!TABLE_NAME.matcher(name).matches()) {
+            t.problem("table_name", "expected name or schema.name", "write e.g. orders or sales.orders");
+            return name;
+        }
+        String qualified = name.contains(".") ? name : "public." + name;
+        String first = seen.putIfAbsent(qualified, path);
+        if (first != null) {
+            t.problem("table_name", "table already listed at " + first, "list each table once");
+        }
+        return name;
+    }
+
+    private static String cron(MapReader t) {
+        String cron = t.string("cron", "add cron: self-managed or a cron expression");
+        if (cron == null) {
+            return null;
+        }
+        try {
+            Crons.convert(cron);
+        } catch (IllegalArgumentException e) {
+            t.problem("cron", e.getMessage(), Crons.FORMS);
+        }
+        return cron;
+    }
+
+    private static String column(MapReader t, String key) {
+        String column = t.string(key, null);
+        if (column != null && column.isBlank()) {
+            t.problem(key, "must not be empty", "write a column name or remove the key");
+            return null;
+        }
+        return column;
+    }
+
+    /** {@code partition_col}: a column name, or false for none (the seed's default). */
+    private static String partitionCol(MapReader t) {
+        if (t.isFalse("partition_col")) {
+            return null;
+        }
+        if (t.has("partition_col") && t.valueLocation("partition_col") != null
+                && t.entries().get("partition_col").value() instanceof Node.Scalar s && MapReader.isBoolean(s)) {
+            t.problem("partition_col", "expected a column name or false", "write the column name, or false for none");
+            return null;
+        }
+        return column(t, "partition_col");
+    }
+
+    private Lag lag(MapReader t, String key) {
+        MapReader lag = t.map(key, LAG_KEYS, null);
+        String hint = "write a whole number of 0 or more";
+        Integer days = lag.integer("days", 0, hint);
+        Integer hours = lag.integer("hours", 0, hint);
+        Integer minutes = lag.integer("minutes", 0, hint);
+        lag.finish();
+        if (!lag.present()) {
+            return Lag.NONE;
+        }
+        return new Lag(days == null ? 0 : days, hours == null ? 0 : hours, minutes == null ? 0 : minutes);
+    }
+
+    /** Syncing and mirroring need a bookmark; every mode but dumping needs the primary key and its type. */
+    private static void checkModeKeys(MapReader t, Mode mode) {
+        if (mode == null) {
+            return;
+        }
+        String when = "required when mode is " + mode.wireValue();
+        if (mode.usesBookmark() && !t.has("bookmark")) {
+            t.missing("bookmark", when, "add bookmark: <column set to now() on every change, e.g. updated_at>");
+        }
+        boolean hasKey = t.has("primary_key");
+        boolean hasType = t.has("primary_key_datatype");
+        if (mode != Mode.DUMPING) {
+            requireKeyPair(t, hasKey, hasType, when, when);
+        } else {
+            requireKeyPair(t, hasKey || !hasType, hasType || !hasKey,
+                    "required when primary_key_datatype is set", "required when primary_key is set");
+        }
+    }
+
+    private static void requireKeyPair(MapReader t, boolean hasKey, boolean hasType, String keyWhy, String typeWhy) {
+        if (!hasKey) {
+            t.missing("primary_key", keyWhy, "add primary_key: <unique key column, e.g. id>");
+        }
+        if (!hasType) {
+            t.missing("primary_key_datatype", typeWhy, "add primary_key_datatype: one of " + KeyType.allowed());
+        }
+    }
+
+    /** A pgsql destination partitions by month, so a partition column must be a datetime. */
+    private void checkPartitioning(MapReader t, String partitionCol, PartitionFormat format) {
+        if (partitionCol == null || format == PartitionFormat.DATETIME
+                || format == null && t.has("partition_col_format")) {
+            return;
+        }
+        String pgsql = destinations.values().stream().filter(d -> MappingLoader.PGSQL.equals(d.destinationType()))
+                .map(DestinationSpec::name).findFirst().orElse(null);
+        if (pgsql == null) {
+            return;
+        }
+        String why = "pgsql destination '" + pgsql + "' partitions by month on a datetime column";
+        if (t.has("partition_col_format")) {
+            t.problem("partition_col_format", why, "use partition_col_format: datetime");
+        } else {
+            t.missing("partition_col_format", why + ", and the default is str", "use partition_col_format: datetime");
+        }
+    }
+}

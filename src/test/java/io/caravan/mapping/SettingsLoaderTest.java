@@ -1,0 +1,79 @@
+package io.caravan.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void allKeysAreRead() throws IOException {
+        Path file = write("settings.yaml", """
+                timezone: Asia/Kolkata
+                notify: true
+                slack_notif:
+                  webhook_url: ${env:SLACK_WEBHOOK}
+                  channel: '#dms'
+                cut_off_time: '18:30'
+                encryption_store:
+                  url: jdbc:postgresql://state:5432/caravan
+                  username: caravan
+                  password: ${env:STATE_PASSWORD}
+                dashboard_store:
+                  url: jdbc:postgresql://stats:5432/caravan
+                fastapi_server: true
+                """);
+
+        Settings settings = SettingsLoader.load(file);
+
+        assertThat(settings).isEqualTo(new Settings("Asia/Kolkata", true,
+                Map.of("webhook_url", "${env:SLACK_WEBHOOK}", "channel", "#dms"), LocalTime.of(18, 30),
+                "jdbc:postgresql://state:5432/caravan", "caravan", new Secret("${env:STATE_PASSWORD}"),
+                Map.of("url", "jdbc:postgresql://stats:5432/caravan"), true));
+    }
+
+    @Test
+    void emptyMapGivesTheDefaults() throws IOException {
+        assertThat(SettingsLoader.load(write("settings.json", "{}"))).isEqualTo(Settings.defaults());
+    }
+
+    @Test
+    void everyProblemIsReported() throws IOException {
+        Path file = write("settings.yaml", """
+                timezone: Asia/Calcuta
+                notify: true
+                slack_notif:
+                  slack_token: ${env:SLACK_TOKEN}
+                cut_off_time: 25:00
+                encryption_store:
+                  url: mongodb://state
+                fastapi_srver: true
+                """);
+
+        assertThatThrownBy(() -> SettingsLoader.load(file)).isInstanceOf(MappingException.class).hasMessage(
+                String.join("\n",
+                        file + ":1:11 timezone: unknown time zone (got 'Asia/Calcuta'); "
+                                + "write an IANA name such as UTC or Asia/Kolkata",
+                        file + ":4:3 slack_notif.channel: required when notify is true; "
+                                + "add slack_notif: with webhook_url, or with slack_token and channel",
+                        file + ":5:15 cut_off_time: expected a time of day HH:MM or HH:MM:SS (got '25:00'); "
+                                + "write e.g. 18:30 or 06:00:00",
+                        file + ":7:8 encryption_store.url: expected a JDBC URL (got 'mongodb://state'); "
+                                + "write e.g. jdbc:postgresql://host:5432/caravan",
+                        file + ":8:1 fastapi_srver: unknown key; did you mean 'fastapi_server'?"));
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+}
