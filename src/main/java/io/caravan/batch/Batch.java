@@ -1,0 +1,75 @@
+package io.caravan.batch;
+
+import io.caravan.state.Cursor;
+
+import java.util.List;
+
+/**
+ * Rows read together from one source table and written and committed together with their cursor
+ * ({@code batch_size} rows at most). This is the body of the exchanges a table route's split produces.
+ */
+public final class Batch {
+
+    private final TableRun run;
+    private final int sequence;
+    private final boolean last;
+    private final Cursor cursorAfter;
+    private volatile List<BatchPart> parts;
+
+    /**
+     * @param run         the run the batch belongs to; never null
+     * @param sequence    position in the run, from 1
+     * @param last        true for the run's last batch (which may be empty)
+     * @param cursorAfter the cursor to commit once every destination has written the batch; null when the mode keeps
+     *                    no cursor (dumping) or the batch moves nothing
+     * @param parts       rows per destination table; never null
+     */
+    public Batch(TableRun run, int sequence, boolean last, Cursor cursorAfter, List<BatchPart> parts) {
+        this.run = run;
+        this.sequence = sequence;
+        this.last = last;
+        this.cursorAfter = cursorAfter;
+        this.parts = List.copyOf(parts);
+    }
+
+    public TableRun run() {
+        return run;
+    }
+
+    public int sequence() {
+        return sequence;
+    }
+
+    public boolean last() {
+        return last;
+    }
+
+    public Cursor cursorAfter() {
+        return cursorAfter;
+    }
+
+    /** @return rows per destination table; never null */
+    public List<BatchPart> parts() {
+        return parts;
+    }
+
+    /**
+     * Replaces the rows, as {@code process_dict} and {@code get_table_name} steps do.
+     *
+     * @param newParts rows per destination table; never null
+     */
+    public void replaceParts(List<BatchPart> newParts) {
+        this.parts = List.copyOf(newParts);
+    }
+
+    /** @return rows in all parts */
+    public int rowCount() {
+        return parts.stream().mapToInt(p -> p.rows().rowCount()).sum();
+    }
+
+    @Override
+    public String toString() {
+        return "Batch[" + run.job() + "." + run.table().tableName() + " #" + sequence + ", " + rowCount() + " rows"
+                + (last ? ", last" : "") + "]";
+    }
+}

@@ -1,0 +1,199 @@
+package io.caravan.batch;
+
+import io.caravan.mapping.JobMapping;
+import io.caravan.mapping.TableSpec;
+import io.caravan.state.CursorStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * One run of one table of a job: what the source read, the destinations' writers and counters, and the outcome.
+ * Shared by the source, the route's steps and the sinks; thread-safe.
+ */
+public final class TableRun implements AutoCloseable {
+
+    /** Outcome of a run. */
+    public enum Status { RUNNING, SUCCEEDED, FAILED }
+
+    private final String id = UUID.randomUUID().toString();
+    private final JobMapping mapping;
+    private final TableSpec table;
+    private final CursorStore cursorStore;
+    private final Instant started = Instant.now();
+    private final AtomicLong rowsRead = new AtomicLong();
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final Map<String, DestinationStats> stats = new LinkedHashMap<>();
+    private final Map<String, AutoCloseable> writers = new LinkedHashMap<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private volatile TableShape shape;
+    private volatile String ceiling;
+    private volatile KeySource keySource;
+    private volatile long estimatedRows = -1;
+    private volatile Status status = Status.RUNNING;
+    private volatile Throwable error;
+    private volatile Instant finished;
+
+    /**
+     * @param mapping     the job; never null
+     * @param table       the table of the job; never null
+     * @param cursorStore where the table's cursor lives; never null
+     */
+    public TableRun(JobMapping mapping, TableSpec table, CursorStore cursorStore) {
+        this.mapping = mapping;
+        this.table = table;
+        this.cursorStore = cursorStore;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String job() {
+        return mapping.name();
+    }
+
+    public JobMapping mapping() {
+        return mapping;
+    }
+
+    public TableSpec table() {
+        return table;
+    }
+
+    public CursorStore cursorStore() {
+        return cursorStore;
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    /** @return the source table's shape; null until the source has described it */
+    public TableShape shape() {
+        return shape;
+    }
+
+    /**
+     * @param shape   the columns as read; never null
+     * @param ceiling the source clock when the run began (timestamptz literal), the upper bound of bookmarks read
+     * @param keys    the source's keys for mirroring; may be null when the mode does not delete
+     */
+    public void begin(TableShape shape, String ceiling, KeySource keys) {
+        this.shape = shape;
+        this.ceiling = ceiling;
+        this.keySource = keys;
+    }
+
+    /** @return the source clock at the run's start (timestamptz literal); null before {@link #begin} */
+    public String ceiling() {
+        return ceiling;
+    }
+
+    /** @return the source's keys, for mirroring; null when not available */
+    public KeySource keySource() {
+        return keySource;
+    }
+
+    /** @param rows the planner's estimate of rows to read; -1 when unknown */
+    public void estimate(long rows) {
+        this.estimatedRows = rows;
+    }
+
+    public long estimatedRows() {
+        return estimatedRows;
+    }
+
+    /** Counts rows read from the source. */
+    public void addRead(long rows, long bytes) {
+        rowsRead.addAndGet(rows);
+        bytesRead.addAndGet(bytes);
+    }
+
+    public long rowsRead() {
+        return rowsRead.get();
+    }
+
+    public long bytesRead() {
+        return bytesRead.get();
+    }
+
+    /** @return the counters of {@code destination}, created on first use */
+    public synchronized DestinationStats stats(String destination) {
+        return stats.computeIfAbsent(destination, d -> new DestinationStats());
+    }
+
+    /** @return a copy of every destination's counters, in the order destinations first wrote */
+    public synchronized Map<String, DestinationStats> allStats() {
+        return new LinkedHashMap<>(stats);
+    }
+
+    /**
+     * @param destination destination name
+     * @param open        creates the writer on first use
+     * @param <W>         writer type
+     * @return the destination's writer for this run; closed with the run
+     */
+    @SuppressWarnings("unchecked")
+    public synchronized <W extends AutoCloseable> W writer(String destination, Function<String, W> open) {
+        return (W) writers.computeIfAbsent(destination, open);
+    }
+
+    /** @param resource closed with the run, after the writers, in the reverse order of registration */
+    public synchronized void register(AutoCloseable resource) {
+        resources.add(resource);
+    }
+
+    /** Marks the run succeeded. */
+    public void succeed() {
+        status = Status.SUCCEEDED;
+        finished = Instant.now();
+    }
+
+    /** @param cause why the run failed; never null */
+    public void fail(Throwable cause) {
+        if (status != Status.FAILED) {
+            error = cause;
+            status = Status.FAILED;
+            finished = Instant.now();
+        }
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** @return why the run failed; null unless {@link Status#FAILED} */
+    public Throwable error() {
+        return error;
+    }
+
+    /** @return seconds from start to finish (or to now while running) */
+    public double seconds() {
+        Instant end = finished != null ? finished : Instant.now();
+        return (end.toEpochMilli() - started.toEpochMilli()) / 1000.0;
+    }
+
+    @Override
+    public synchronized void close() {
+        List<AutoCloseable> all = new ArrayList<>(writers.values());
+        List<AutoCloseable> reversed = new ArrayList<>(resources);
+        java.util.Collections.reverse(reversed);
+        all.addAll(reversed);
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // best effort: the run's outcome is already recorded
+            }
+        }
+        writers.clear();
+        resources.clear();
+    }
+}

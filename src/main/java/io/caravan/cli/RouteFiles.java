@@ -1,0 +1,78 @@
+package io.caravan.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.caravan.mapping.Location;
+import io.caravan.mapping.MappingException;
+import io.caravan.mapping.Problem;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** Tells route files from mapping files, and finds the mappings a route file names. */
+final class RouteFiles {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private RouteFiles() {
+    }
+
+    /** @return true when the file is a Camel YAML DSL route file (a top-level list), false for a mapping (a map) */
+    static boolean isRouteFile(Path file) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#") || t.equals("---")) {
+                    continue;
+                }
+                return t.startsWith("- ");
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @return every mapping file the route file's caravan source kamelets name ({@code parameters.mapping})
+     * @throws MappingException when the route file is not readable YAML
+     */
+    static List<Path> referencedMappings(Path routeFile) {
+        List<Path> out = new ArrayList<>();
+        try {
+            collect(YAML.readTree(routeFile.toFile()), out);
+        } catch (IOException e) {
+            throw new MappingException(List.of(new Problem(new Location(routeFile.toString(), 1, 1), "", null,
+                    "cannot read route file: " + e.getMessage(), "fix the YAML")));
+        }
+        return out;
+    }
+
+    private static void collect(JsonNode node, List<Path> out) {
+        if (node == null) {
+            return;
+        }
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                if (f.getKey().equals("mapping") && f.getValue().isTextual()) {
+                    Path p = Path.of(f.getValue().asText());
+                    if (!out.contains(p)) {
+                        out.add(p);
+                    }
+                } else {
+                    collect(f.getValue(), out);
+                }
+            }
+        } else if (node.isArray()) {
+            node.forEach(n -> collect(n, out));
+        }
+    }
+}

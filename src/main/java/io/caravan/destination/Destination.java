@@ -1,0 +1,26 @@
+package io.caravan.destination;
+
+import io.caravan.batch.Batch;
+
+/**
+ * Writes one run's batches of one table to one named destination (DESIGN §4). One instance per (run, destination),
+ * used by one thread at a time, closed with the run.
+ *
+ * <p>Every write is idempotent by primary key (upsert, insert-if-absent, or a dump's snapshot published once), so
+ * a batch replayed after a crash leaves no duplicates.
+ */
+public interface Destination extends AutoCloseable {
+
+    /**
+     * Writes and commits {@code batch}. For the run's last batch ({@link Batch#last()}) also finishes the run in the
+     * same transaction: a dump publishes its snapshot, a mirror deletes rows gone at the source.
+     *
+     * @param batch the batch; never null
+     * @throws DestinationException naming the job, table and destination; nothing of the batch is then committed
+     */
+    void write(Batch batch);
+
+    /** Releases the connection; a batch not committed is rolled back. */
+    @Override
+    void close();
+}

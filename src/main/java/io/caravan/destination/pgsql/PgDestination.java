@@ -1,0 +1,334 @@
+package io.caravan.destination.pgsql;
+
+import io.caravan.batch.Batch;
+import io.caravan.batch.BatchPart;
+import io.caravan.batch.Column;
+import io.caravan.batch.DestinationStats;
+import io.caravan.batch.RowData;
+import io.caravan.batch.TableRun;
+import io.caravan.batch.TableShape;
+import io.caravan.destination.Destination;
+import io.caravan.destination.DestinationException;
+import io.caravan.dialect.postgres.PgBinaryCodec;
+import io.caravan.dialect.postgres.PgConnections;
+import io.caravan.dialect.postgres.PostgresDialect;
+import io.caravan.mapping.DestinationSpec;
+import io.caravan.mapping.Mode;
+import io.caravan.mapping.TableSpec;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A PostgreSQL destination. Creates the schema and table on first sight with the source's exact column types and
+ * primary key, then writes each batch in one transaction: binary COPY into a staging table and one merge statement
+ * (upsert for syncing and mirroring, insert-if-absent for logging), or, while no key conflicts, binary COPY straight
+ * into the target. Dumping copies into a per-run snapshot table that the last batch appends to the target, stamped
+ * with {@code migration_snapshot_date}, so a run that dies leaves no partial snapshot. With {@code partition_col},
+ * the target is range-partitioned by month, months created as they appear, plus a default partition.
+ */
+public final class PgDestination implements Destination {
+
+    private static final PostgresDialect SQL = PostgresDialect.INSTANCE;
+    private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0,
+        0, 0, 0, 0, 0, 0, 0, 0};
+    private static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final TableRun run;
+    private final DestinationSpec spec;
+    private final TableSpec table;
+    private final DestinationStats stats;
+    private final Map<String, TargetTable> targets = new HashMap<>();
+    private Connection connection;
+
+    /**
+     * @param run  the run; its shape must be known; never null
+     * @param spec the destination; never null
+     */
+    public PgDestination(TableRun run, DestinationSpec spec) {
+        this.run = run;
+        this.spec = spec;
+        this.table = run.table();
+        this.stats = run.stats(spec.name());
+    }
+
+    @Override
+    public void write(Batch batch) {
+        long start = System.nanoTime();
+        try {
+            if (connection == null) {
+                connection = PgConnections.open(spec.url(), spec.dbName(), spec.username(), spec.password(), null);
+                try (Statement s = connection.createStatement()) {
+                    s.execute(SQL.createSchema(spec.schema()));
+                }
+                connection.setAutoCommit(false);
+            }
+            long rows = 0;
+            long bytes = 0;
+            for (BatchPart part : batch.parts()) {
+                TargetTable target = target(part.table());
+                rows += writePart(target, part.rows());
+                bytes += part.rows().byteCount();
+            }
+            if (batch.last()) {
+                rows += finish();
+            }
+            connection.commit();
+            stats.addWrite(rows, bytes, System.nanoTime() - start);
+        } catch (SQLException | RuntimeException e) {
+            rollback();
+            throw new DestinationException("job " + run.job() + ", table " + table.tableName() + ", destination "
+                    + spec.name() + ": " + describe(e), e);
+        }
+    }
+
+    private static String describe(Exception e) {
+        String state = e instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState() + "]"
+                : "";
+        return e.getMessage() + state;
+    }
+
+    private void rollback() {
+        targets.clear();
+        try {
+            if (connection != null && !connection.getAutoCommit()) {
+                connection.rollback();
+            }
+        } catch (SQLException ignored) {
+            // the connection is broken; the run fails and closes it
+        }
+    }
+
+    /** Creates or checks the target table on first sight in this run. */
+    private TargetTable target(String name) throws SQLException {
+        TargetTable t = targets.get(name);
+        if (t != null) {
+            return t;
+        }
+        String qualified = SQL.qualified(spec.schema(), name);
+        TableShape shape = run.shape();
+        Set<String> existing = existingColumns(name);
+        if (existing.isEmpty()) {
+            createTable(qualified, name, shape);
+        } else {
+            for (Column c : shape.columns()) {
+                if (!existing.contains(c.name())) {
+                    execute(SQL.addColumn(qualified, c));
+                }
+            }
+        }
+        String stage = name + "__caravan_stage";
+        execute(SQL.createStage(stage, shape.columns()));
+        String snapshot = null;
+        if (table.mode() == Mode.DUMPING) {
+            snapshot = SQL.qualified(spec.schema(), name + "__caravan_snapshot");
+            execute(SQL.dropTable(snapshot));
+            execute(SQL.createTable(snapshot, shape.columns(), List.of(), null, true));
+        }
+        boolean direct = table.mode() != Mode.DUMPING && table.partitionCol() == null && !shape.primaryKey().isEmpty();
+        t = new TargetTable(name, qualified, SQL.quote(stage), snapshot, direct);
+        targets.put(name, t);
+        return t;
+    }
+
+    private Set<String> existingColumns(String name) throws SQLException {
+        Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement(SQL.existingColumns())) {
+            ps.setString(1, spec.schema());
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private void createTable(String qualified, String name, TableShape shape) throws SQLException {
+        List<Column> columns = new ArrayList<>(shape.columns());
+        List<String> key = new ArrayList<>(shape.primaryKey());
+        if (table.mode() == Mode.DUMPING) {
+            columns.add(new Column(PostgresDialect.SNAPSHOT_COLUMN, "timestamp with time zone", 1184, true));
+            if (!key.isEmpty()) {
+                key.add(PostgresDialect.SNAPSHOT_COLUMN);
+            }
+        }
+        String partitionCol = table.partitionCol();
+        if (partitionCol != null && !key.isEmpty() && !key.contains(partitionCol)) {
+            key.add(partitionCol);
+        }
+        execute(SQL.createTable(qualified, columns, key, partitionCol, false));
+        if (partitionCol != null) {
+            execute(SQL.createDefaultPartition(qualified, SQL.qualified(spec.schema(), name + "_default")));
+        }
+    }
+
+    /** @return rows written to the target (0 for a dump until its snapshot is published) */
+    private long writePart(TargetTable t, RowData rows) throws SQLException {
+        if (rows.rowCount() == 0) {
+            return 0;
+        }
+        List<Column> columns = run.shape().columns();
+        if (table.mode() == Mode.DUMPING) {
+            copyIn(t.snapshot, columns, rows);
+            return 0;
+        }
+        if (t.directCopy) {
+            Savepoint sp = connection.setSavepoint();
+            try {
+                long n = copyIn(t.qualified, columns, rows);
+                connection.releaseSavepoint(sp);
+                return n;
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                connection.rollback(sp);
+                t.directCopy = false;
+            }
+        }
+        copyIn(t.stage, columns, rows);
+        List<String> key = run.shape().primaryKey();
+        if (table.partitionCol() != null) {
+            ensureMonths(t, t.stage);
+            execute(SQL.deleteMovedRows(t.qualified, t.stage, key, table.partitionCol()));
+            key = new ArrayList<>(key);
+            key.add(table.partitionCol());
+        }
+        String merge = table.mode() == Mode.LOGGING ? SQL.insertAbsentFromStage(t.qualified, t.stage, columns, key)
+                : SQL.upsertFromStage(t.qualified, t.stage, columns, key);
+        try (Statement s = connection.createStatement()) {
+            return s.executeUpdate(merge);
+        }
+    }
+
+    private long copyIn(String target, List<Column> columns, RowData rows) throws SQLException {
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn(SQL.copyIn(target, columns, rows instanceof RowData.Binary));
+        try {
+            if (rows instanceof RowData.Binary b) {
+                copy.writeToCopy(HEADER, 0, HEADER.length);
+                copy.writeToCopy(b.tuples(), 0, b.length());
+                copy.writeToCopy(TRAILER, 0, TRAILER.length);
+            } else {
+                writeText(copy, columns, ((RowData.Records) rows).records());
+            }
+            return copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    private void writeText(CopyIn copy, List<Column> columns, List<Map<String, Object>> records) throws SQLException {
+        StringBuilder sb = new StringBuilder(256);
+        Set<String> known = new java.util.HashSet<>();
+        columns.forEach(c -> known.add(c.name()));
+        for (Map<String, Object> r : records) {
+            for (String k : r.keySet()) {
+                if (!known.contains(k)) {
+                    throw new SQLException("a record has key '" + k + "' that the table does not have (columns: "
+                            + String.join(", ", known) + "); drop or rename it in process_dict");
+                }
+            }
+            sb.setLength(0);
+            for (int i = 0; i < columns.size(); i++) {
+                if (i > 0) {
+                    sb.append('\t');
+                }
+                PgBinaryCodec.appendCopyText(sb, r.get(columns.get(i).name()));
+            }
+            sb.append('\n');
+            byte[] line = sb.toString().getBytes(StandardCharsets.UTF_8);
+            copy.writeToCopy(line, 0, line.length);
+        }
+    }
+
+    /** Creates the monthly partitions that rows of {@code source} need. */
+    private void ensureMonths(TargetTable t, String source) throws SQLException {
+        List<String> months = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery(SQL.monthsIn(source, table.partitionCol()))) {
+            while (rs.next()) {
+                months.add(rs.getString(1));
+            }
+        }
+        String type = run.shape().column(table.partitionCol()).sqlType();
+        for (String month : months) {
+            if (t.months.add(month)) {
+                java.time.LocalDate from = java.time.LocalDate.parse(month);
+                String partition = SQL.qualified(spec.schema(), t.name + "_p" + from.getYear() + "_"
+                        + String.format("%02d", from.getMonthValue()));
+                execute(SQL.createMonthPartition(t.qualified, partition, from.toString(),
+                        from.plusMonths(1).toString(), type));
+            }
+        }
+    }
+
+    /** Finishes the run inside the last batch's transaction. @return rows written by the finish */
+    private long finish() throws SQLException {
+        long written = 0;
+        if (table.mode() == Mode.DUMPING) {
+            for (TargetTable t : targets.values()) {
+                written += publishSnapshot(t);
+            }
+            if (targets.isEmpty()) {
+                target(table.sourceName());
+                written += publishSnapshot(targets.get(table.sourceName()));
+            }
+        } else if (table.mode() == Mode.MIRRORING) {
+            long start = System.nanoTime();
+            TargetTable t = target(table.sourceName());
+            long deleted = new MirrorDiff(connection, run, t.qualified).deleteGoneRows();
+            stats.addDelete(deleted, System.nanoTime() - start);
+        }
+        return written;
+    }
+
+    private long publishSnapshot(TargetTable t) throws SQLException {
+        if (table.partitionCol() != null) {
+            ensureMonths(t, t.snapshot);
+        }
+        String snapshotDate = SQL.literal(run.ceiling(), "timestamp with time zone");
+        long n;
+        try (Statement s = connection.createStatement()) {
+            n = s.executeUpdate(SQL.appendSnapshot(t.qualified, t.snapshot, run.shape().columns(), snapshotDate));
+            s.execute(SQL.dropTable(t.snapshot));
+        }
+        return n;
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            rollback();
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // nothing uncommitted is kept
+            }
+            connection = null;
+        }
+    }
+}

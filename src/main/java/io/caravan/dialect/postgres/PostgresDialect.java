@@ -1,0 +1,298 @@
+package io.caravan.dialect.postgres;
+
+import io.caravan.batch.Column;
+import io.caravan.dialect.SqlDialect;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * PostgreSQL's SQL: identifiers quoted with double quotes, typed literals, binary COPY, {@code ON CONFLICT} upserts,
+ * monthly range partitions. Reference: the PostgreSQL manual, "COPY", "INSERT ... ON CONFLICT", "Table Partitioning".
+ */
+public final class PostgresDialect implements SqlDialect {
+
+    /** The one instance. */
+    public static final PostgresDialect INSTANCE = new PostgresDialect();
+
+    /** Column dumping mode adds: when the snapshot was taken (DMS seed). */
+    public static final String SNAPSHOT_COLUMN = "migration_snapshot_date";
+
+    private PostgresDialect() {
+    }
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    @Override
+    public String qualified(String schema, String table) {
+        return schema == null ? quote(table) : quote(schema) + "." + quote(table);
+    }
+
+    @Override
+    public String literal(String value, String sqlType) {
+        if (value == null) {
+            return "NULL::" + sqlType;
+        }
+        return "'" + value.replace("'", "''") + "'::" + sqlType;
+    }
+
+    /** @return a comma-separated list of the quoted column names */
+    public String columnList(List<Column> columns) {
+        return columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+    }
+
+    private String names(List<String> names) {
+        return names.stream().map(this::quote).collect(Collectors.joining(", "));
+    }
+
+    /** @return columns of a table: name, format_type, type OID, NOT NULL, user-defined type; params schema, table */
+    public String describeColumns() {
+        return "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.atttypid, a.attnotnull,"
+                + " t.oid >= 16384 AND t.typcategory <> 'A' AS user_type,"
+                + " t.typcategory = 'A' AND et.oid >= 16384 AS user_array"
+                + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                + " LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'"
+                + " WHERE a.attrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass"
+                + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+    }
+
+    /** @return primary key columns in key order; params schema, table */
+    public String describePrimaryKey() {
+        return "SELECT a.attname FROM pg_index i"
+                + " JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true"
+                + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+                + " WHERE i.indrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass AND i.indisprimary"
+                + " ORDER BY k.ord";
+    }
+
+    /** @return the planner's row estimate; params schema, table */
+    public String estimateRows() {
+        return "SELECT greatest(c.reltuples, 0)::bigint FROM pg_class c"
+                + " WHERE c.oid = (quote_ident(?) || '.' || quote_ident(?))::regclass";
+    }
+
+    /** @return the server's clock as a timestamptz literal at microsecond precision, in UTC */
+    public String clock() {
+        return "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'";
+    }
+
+    /**
+     * @param query a SELECT
+     * @return {@code COPY (query) TO STDOUT (FORMAT binary)}
+     */
+    public String copyOut(String query) {
+        return "COPY (" + query + ") TO STDOUT (FORMAT binary)";
+    }
+
+    /**
+     * @param table   qualified table
+     * @param columns columns in the order of the rows
+     * @param binary  true for binary rows, false for text rows
+     * @return {@code COPY table (cols) FROM STDIN ...}
+     */
+    public String copyIn(String table, List<Column> columns, boolean binary) {
+        return "COPY " + table + " (" + columnList(columns) + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "");
+    }
+
+    /**
+     * A read of a source table.
+     *
+     * @param table   qualified source table
+     * @param selects select-list expressions, one per column, each already aliased
+     * @param where   conditions joined by AND; may be empty
+     * @param orderBy order-by expressions; may be empty
+     * @return the SELECT
+     */
+    public String select(String table, List<String> selects, List<String> where, List<String> orderBy) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", selects)).append(" FROM ").append(table);
+        if (!where.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", where));
+        }
+        if (!orderBy.isEmpty()) {
+            sql.append(" ORDER BY ").append(String.join(", ", orderBy));
+        }
+        return sql.toString();
+    }
+
+    /**
+     * The select-list expression of one column.
+     *
+     * @param column   column name
+     * @param castTo   type to cast to (user-defined types become text; {@code strict: false} stringifies json);
+     *                 null to keep the type
+     * @param utc      true to turn a timestamptz into a timestamp in UTC ({@code strict: false})
+     * @return the expression, aliased to the column's name
+     */
+    public String selectColumn(String column, String castTo, boolean utc) {
+        String q = quote(column);
+        if (utc) {
+            return "(" + q + " AT TIME ZONE 'UTC') AS " + q;
+        }
+        return castTo == null ? q : q + "::" + castTo + " AS " + q;
+    }
+
+    /** @return an expression giving the bookmark as timestamptz when it holds text ({@code improper_bookmarks}) */
+    public String improperBookmark(String column) {
+        return "CAST(" + quote(column) + " AS timestamp with time zone)";
+    }
+
+    /**
+     * Keyset condition {@code (a, b) > (x, y)}: on a page boundary inside a run of rows sharing one bookmark value,
+     * e.g. rows (10:00, 7) (10:00, 8) (10:00, 9) with the cursor at (10:00, 8), only (10:00, 9) and later remain.
+     *
+     * @return the condition
+     */
+    public String after(String bookmarkExpr, String bookmarkLiteral, String keyExpr, String keyLiteral) {
+        return "(" + bookmarkExpr + ", " + keyExpr + ") > (" + bookmarkLiteral + ", " + keyLiteral + ")";
+    }
+
+    /** @return a statement that gives the least of a cursor value and two lag-widened bounds, cast to {@code type} */
+    public String lowerBound(String cursorLiteral, String lastSuccess, String graceInterval, String ceiling,
+                             String bufferInterval, String type) {
+        return "SELECT LEAST(" + cursorLiteral
+                + ", (" + literal(lastSuccess, "timestamp with time zone") + " - " + literal(graceInterval, "interval")
+                + ")::" + type
+                + ", (" + literal(ceiling, "timestamp with time zone") + " - " + literal(bufferInterval, "interval")
+                + ")::" + type + ")::text";
+    }
+
+    /** @return {@code CREATE SCHEMA IF NOT EXISTS} */
+    public String createSchema(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
+    }
+
+    /**
+     * @param table        qualified table
+     * @param columns      the columns, typed exactly as at the source
+     * @param primaryKey   key columns; may be empty
+     * @param partitionCol column of monthly range partitions; null for none
+     * @param unlogged     true for an unlogged table (a dump's snapshot table)
+     * @return {@code CREATE TABLE IF NOT EXISTS ...}
+     */
+    public String createTable(String table, List<Column> columns, List<String> primaryKey, String partitionCol,
+                              boolean unlogged) {
+        String cols = columns.stream()
+                .map(c -> quote(c.name()) + " " + c.sqlType() + (c.notNull() ? " NOT NULL" : ""))
+                .collect(Collectors.joining(", "));
+        String pk = primaryKey.isEmpty() ? "" : ", PRIMARY KEY (" + names(primaryKey) + ")";
+        String partition = partitionCol == null ? "" : " PARTITION BY RANGE (" + quote(partitionCol) + ")";
+        return "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE IF NOT EXISTS " + table + " (" + cols + pk + ")"
+                + partition;
+    }
+
+    /** @return {@code CREATE TEMP TABLE} for a staging table emptied at each commit */
+    public String createStage(String stage, List<Column> columns) {
+        String cols = columns.stream().map(c -> quote(c.name()) + " " + c.sqlType()).collect(Collectors.joining(", "));
+        return "CREATE TEMP TABLE IF NOT EXISTS " + quote(stage) + " (" + cols + ") ON COMMIT DELETE ROWS";
+    }
+
+    /** @return {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS} */
+    public String addColumn(String table, Column column) {
+        return "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + quote(column.name()) + " " + column.sqlType();
+    }
+
+    /** @return names of a table's columns; params schema, table (no rows when the table does not exist) */
+    public String existingColumns() {
+        return "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?"
+                + " ORDER BY ordinal_position";
+    }
+
+    /** @return whether a table has any row: {@code SELECT EXISTS (...)} */
+    public String hasRows(String table) {
+        return "SELECT EXISTS (SELECT 1 FROM " + table + ")";
+    }
+
+    /** @return {@code DROP TABLE IF EXISTS} */
+    public String dropTable(String table) {
+        return "DROP TABLE IF EXISTS " + table;
+    }
+
+    @Override
+    public String upsertFromStage(String target, String stage, List<Column> columns, List<String> keyColumns) {
+        List<Column> values = columns.stream().filter(c -> !keyColumns.contains(c.name())).toList();
+        String action = values.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + values.stream()
+                .map(c -> quote(c.name()) + " = EXCLUDED." + quote(c.name())).collect(Collectors.joining(", "));
+        return "INSERT INTO " + target + " (" + columnList(columns) + ") SELECT " + columnList(columns) + " FROM " + stage
+                + " ON CONFLICT (" + names(keyColumns) + ") " + action;
+    }
+
+    @Override
+    public String insertAbsentFromStage(String target, String stage, List<Column> columns, List<String> keyColumns) {
+        return "INSERT INTO " + target + " (" + columnList(columns) + ") SELECT " + columnList(columns) + " FROM "
+                + stage + " ON CONFLICT (" + names(keyColumns) + ") DO NOTHING";
+    }
+
+    /**
+     * Removes target rows whose key is staged with another partition value: when a row's partition column changes,
+     * its old row sits in another partition and the upsert (keyed on key + partition column) would keep both.
+     *
+     * @return the DELETE
+     */
+    public String deleteMovedRows(String target, String stage, List<String> keyColumns, String partitionCol) {
+        String join = keyColumns.stream().map(k -> "t." + quote(k) + " = s." + quote(k))
+                .collect(Collectors.joining(" AND "));
+        return "DELETE FROM " + target + " t USING " + stage + " s WHERE " + join + " AND t." + quote(partitionCol)
+                + " IS DISTINCT FROM s." + quote(partitionCol);
+    }
+
+    /** @return INSERT of a dump's snapshot table into the target, every row stamped with {@code snapshotLiteral} */
+    public String appendSnapshot(String target, String snapshot, List<Column> columns, String snapshotLiteral) {
+        return "INSERT INTO " + target + " (" + columnList(columns) + ", " + quote(SNAPSHOT_COLUMN) + ") SELECT "
+                + columnList(columns) + ", " + snapshotLiteral + " FROM " + snapshot;
+    }
+
+    /** @return the months (first day, text) that rows of {@code table} fall in, by {@code partitionCol} */
+    public String monthsIn(String table, String partitionCol) {
+        return "SELECT DISTINCT to_char(date_trunc('month', " + quote(partitionCol) + "), 'YYYY-MM-DD') FROM " + table
+                + " WHERE " + quote(partitionCol) + " IS NOT NULL";
+    }
+
+    /**
+     * @param parent    qualified partitioned table
+     * @param partition qualified partition to create
+     * @param fromDay   first day of the month, {@code YYYY-MM-DD}
+     * @param toDay     first day of the next month
+     * @param type      the partition column's type
+     * @return {@code CREATE TABLE IF NOT EXISTS p PARTITION OF t FOR VALUES FROM (..) TO (..)}
+     */
+    public String createMonthPartition(String parent, String partition, String fromDay, String toDay, String type) {
+        return "CREATE TABLE IF NOT EXISTS " + partition + " PARTITION OF " + parent + " FOR VALUES FROM ("
+                + literal(fromDay, type) + ") TO (" + literal(toDay, type) + ")";
+    }
+
+    /** @return {@code CREATE TABLE IF NOT EXISTS p PARTITION OF t DEFAULT} */
+    public String createDefaultPartition(String parent, String partition) {
+        return "CREATE TABLE IF NOT EXISTS " + partition + " PARTITION OF " + parent + " DEFAULT";
+    }
+
+    /** Hash bucket of a key: the first 32 bits of md5 of its text, masked. Same on every PostgreSQL version. */
+    private String bucketOf(String keyExpr) {
+        return "(('x' || substr(md5(" + keyExpr + "::text), 1, 8))::bit(32)::int & " + (io.caravan.batch.KeySource.BUCKETS - 1)
+                + ")";
+    }
+
+    /** @return per bucket: bucket, count of keys, sum of a second 32-bit hash of the key */
+    public String keyBuckets(String table, String key) {
+        String k = quote(key);
+        return "SELECT " + bucketOf(k) + " AS b, count(*), coalesce(sum(('x' || substr(md5(" + k
+                + "::text), 9, 8))::bit(32)::int::bigint), 0) FROM " + table + " GROUP BY 1";
+    }
+
+    /** @return text of every key in the buckets given as an int[] parameter */
+    public String keysInBuckets(String table, String key) {
+        return "SELECT " + quote(key) + "::text FROM " + table + " WHERE " + bucketOf(quote(key)) + " = ANY (?)";
+    }
+
+    /** @return DELETE of the keys given as a text[] parameter, cast to the key's type */
+    public String deleteKeys(String table, String key, String keyType) {
+        return "DELETE FROM " + table + " WHERE " + quote(key) + " = ANY (CAST(? AS text[])::" + keyType + "[])";
+    }
+}

@@ -1,0 +1,139 @@
+package io.caravan.runtime;
+
+import io.caravan.batch.TableRun;
+import io.caravan.destination.Destination;
+import io.caravan.destination.pgsql.PgDestination;
+import io.caravan.mapping.DestinationSpec;
+import io.caravan.mapping.JobMapping;
+import io.caravan.mapping.MappingLoader;
+import io.caravan.mapping.Settings;
+import io.caravan.mapping.TableSpec;
+import io.caravan.source.Source;
+import io.caravan.source.pgsql.PgSource;
+import io.caravan.state.CursorStore;
+import io.caravan.state.JdbcCursorStore;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the routes of one process share: settings, loaded mappings, the cursor store, and the tracker of runs.
+ * Bound in the Camel registry as {@value #BEAN}; the caravan components find it there. Thread-safe.
+ */
+public final class CaravanRuntime implements AutoCloseable {
+
+    /** Registry name. */
+    public static final String BEAN = "caravanRuntime";
+
+    private final Settings settings;
+    private final Path stateDir;
+    private final RunTracker tracker = new RunTracker();
+    private final Map<String, JobMapping> mappings = new HashMap<>();
+    private CursorStore cursorStore;
+
+    /**
+     * @param settings settings; never null
+     * @param stateDir directory of the embedded cursor store, usually {@code .caravan}
+     */
+    public CaravanRuntime(Settings settings, Path stateDir) {
+        this.settings = settings;
+        this.stateDir = stateDir;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public RunTracker tracker() {
+        return tracker;
+    }
+
+    /**
+     * @param path a mapping file, as a route names it
+     * @return the loaded mapping, cached per path
+     * @throws io.caravan.mapping.MappingException when it is invalid
+     */
+    public synchronized JobMapping mapping(String path) {
+        return mappings.computeIfAbsent(path, p -> MappingLoader.load(Path.of(p)));
+    }
+
+    /** @param mapping a mapping already loaded from {@code path} */
+    public synchronized void register(String path, JobMapping mapping) {
+        mappings.put(path, mapping);
+    }
+
+    /** @return the cursor store, opened on first use */
+    public synchronized CursorStore cursorStore() {
+        if (cursorStore == null) {
+            cursorStore = settings.cursorStoreUrl() == null ? JdbcCursorStore.openEmbedded(stateDir)
+                    : JdbcCursorStore.open(settings.cursorStoreUrl(), settings.cursorStoreUser(),
+                    settings.cursorStorePassword().resolve());
+        }
+        return cursorStore;
+    }
+
+    /**
+     * @param mappingPath       mapping file
+     * @param tableName         a table's {@code table_name}
+     * @param batchSizeOverride rows per batch from the route; 0 for the mapping's
+     * @return a new run, not started
+     */
+    public TableRun newRun(String mappingPath, String tableName, int batchSizeOverride) {
+        JobMapping mapping = mapping(mappingPath);
+        TableSpec table = mapping.table(tableName);
+        if (batchSizeOverride > 0 && batchSizeOverride != table.batchSize()) {
+            table = withBatchSize(table, batchSizeOverride);
+        }
+        return new TableRun(mapping, table, cursorStore());
+    }
+
+    private static TableSpec withBatchSize(TableSpec t, int batchSize) {
+        return new TableSpec(t.tableName(), t.cron(), t.mode(), batchSize, t.bookmark(), t.improperBookmarks(),
+                t.primaryKey(), t.primaryKeyDatatype(), t.partitionCol(), t.partitionColFormat(),
+                t.bufferUpdationLag(), t.graceUpdationLag(), t.strict(), t.processDict(), t.getTableName());
+    }
+
+    /**
+     * @param run a run
+     * @return the source that reads the run's table
+     * @throws IllegalArgumentException for a source type this build does not have
+     */
+    public Source source(TableRun run) {
+        String type = run.mapping().source().sourceType();
+        if ("pgsql".equals(type)) {
+            return new PgSource(run.mapping().source(), run.table());
+        }
+        throw new IllegalArgumentException("unknown source_type '" + type + "'; allowed: pgsql");
+    }
+
+    /**
+     * @param run         a run whose source has begun
+     * @param destination a destination name of the run's mapping
+     * @return the run's writer for that destination, created on first use and closed with the run
+     * @throws IllegalArgumentException naming the mapping's destinations when there is none of that name
+     */
+    public Destination destination(TableRun run, String destination) {
+        DestinationSpec spec = run.mapping().destinations().get(destination);
+        if (spec == null) {
+            throw new IllegalArgumentException("job " + run.job() + " has no destination '" + destination
+                    + "'; destinations: " + run.mapping().destinations().keySet());
+        }
+        return run.writer(destination, d -> open(run, spec));
+    }
+
+    private static Destination open(TableRun run, DestinationSpec spec) {
+        if ("pgsql".equals(spec.destinationType())) {
+            return new PgDestination(run, spec);
+        }
+        throw new IllegalArgumentException("unknown destination_type '" + spec.destinationType() + "'; allowed: pgsql");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (cursorStore != null) {
+            cursorStore.close();
+            cursorStore = null;
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.caravan.source.pgsql;
+
+import io.caravan.batch.Batch;
+import io.caravan.batch.BatchPart;
+import io.caravan.batch.RowData;
+import io.caravan.batch.TableRun;
+import io.caravan.dialect.postgres.PgBinaryCodec;
+import io.caravan.dialect.postgres.PostgresDialect;
+import io.caravan.source.BatchStream;
+import io.caravan.source.SourceException;
+import io.caravan.state.Cursor;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Streams one run's rows: a reader thread runs the binary COPY, cuts it into batches and hands them over a queue
+ * of one, so the source reads the next batch while the destinations write the current one. Memory: at most three
+ * batches (one being read, one queued, one being written).
+ */
+final class PgBatchStream implements BatchStream {
+
+    /** Cap on one batch's bytes, whatever batch_size says, so that wide rows cannot exhaust the heap. */
+    static final int MAX_BATCH_BYTES = 64 << 20;
+
+    private static final Object END = new Object();
+
+    private final TableRun run;
+    private final PgSource source;
+    private final ReadPlan plan;
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
+    private final Thread reader;
+    private volatile boolean closed;
+    private volatile CopyOut copy;
+    private volatile Connection connection;
+    private Object next;
+    private boolean done;
+    private int sequence;
+
+    PgBatchStream(TableRun run, PgSource source, ReadPlan plan) {
+        this.run = run;
+        this.source = source;
+        this.plan = plan;
+        this.reader = new Thread(this::readAll, "caravan-read-" + run.job() + "." + run.table().tableName());
+        this.reader.setDaemon(true);
+    }
+
+    void start() {
+        reader.start();
+    }
+
+    private void readAll() {
+        try {
+            connection = source.connect();
+            String sql = PostgresDialect.INSTANCE.copyOut(plan.query());
+            copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
+            TupleCutter cutter = new TupleCutter(run.table().batchSize());
+            Pending held = null;
+            byte[] chunk;
+            while (!closed && (chunk = copy.readFromCopy()) != null) {
+                cutter.append(chunk);
+                while (cutter.tuples() >= run.table().batchSize() || cutter.tupleBytes() >= MAX_BATCH_BYTES) {
+                    Pending cut = cut(cutter);
+                    if (held != null) {
+                        emit(held, false);
+                    }
+                    held = cut;
+                }
+            }
+            if (closed) {
+                return;
+            }
+            if (cutter.tuples() > 0) {
+                if (held != null) {
+                    emit(held, false);
+                }
+                held = cut(cutter);
+            }
+            emit(held != null ? held : new Pending(new byte[0], 0, null), true);
+        } catch (SQLException | RuntimeException e) {
+            if (!closed) {
+                offer(new SourceException("job " + run.job() + ", table " + run.table().tableName()
+                        + ": reading the source failed: " + e.getMessage(), e));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeConnection();
+        }
+    }
+
+    /** Rows cut from the stream, waiting to know whether more follow. */
+    private record Pending(byte[] tuples, int rows, Cursor cursor) {
+    }
+
+    private Pending cut(TupleCutter cutter) {
+        Cursor cursor = cursorOfLastTuple(cutter);
+        int rows = cutter.tuples();
+        return new Pending(cutter.cut(), rows, cursor);
+    }
+
+    /** The cursor a batch commits: taken from its last row's bookmark and key, as the plan says. */
+    private Cursor cursorOfLastTuple(TupleCutter cutter) {
+        String key = plan.keyIndex() < 0 ? null : fieldText(cutter, plan.keyIndex(), "");
+        if (plan.initialCeiling() != null) {
+            return Cursor.initial(key, plan.initialCeiling());
+        }
+        if (plan.keyIndex() < 0) {
+            return null;
+        }
+        String bookmark = plan.bookmarkIndex() < 0 ? null
+                : fieldText(cutter, plan.bookmarkIndex(), plan.bookmarkSuffix());
+        return Cursor.incremental(bookmark, key);
+    }
+
+    private String fieldText(TupleCutter cutter, int index, String suffix) {
+        int[] field = cutter.lastTupleField(index);
+        if (field[1] < 0) {
+            return null;
+        }
+        int oid = run.shape().columns().get(index).typeOid();
+        return PgBinaryCodec.toText(PgBinaryCodec.decode(oid, cutter.buffer(), field[0], field[1])) + suffix;
+    }
+
+    private void emit(Pending p, boolean last) throws InterruptedException {
+        Cursor cursor = p.cursor();
+        if (last && plan.finalCursor() != null) {
+            cursor = plan.finalCursor();
+        }
+        offer(new Raw(p, last, cursor));
+    }
+
+    private record Raw(Pending pending, boolean last, Cursor cursor) {
+    }
+
+    private void offer(Object item) {
+        try {
+            while (!closed && !queue.offer(item, 200, TimeUnit.MILLISECONDS)) {
+                // wait for the destinations to take the previous batch
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (done) {
+            return false;
+        }
+        if (next == null) {
+            next = take();
+        }
+        return next != END;
+    }
+
+    @Override
+    public Batch next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("no more batches");
+        }
+        Object item = next;
+        next = null;
+        if (item instanceof SourceException e) {
+            done = true;
+            throw e;
+        }
+        Raw raw = (Raw) item;
+        if (raw.last()) {
+            done = true;
+        }
+        Pending p = raw.pending();
+        run.addRead(p.rows(), p.tuples().length);
+        RowData rows = new RowData.Binary(p.tuples(), p.tuples().length, p.rows());
+        return new Batch(run, ++sequence, raw.last(), raw.cursor(),
+                List.of(new BatchPart(run.table().sourceName(), rows)));
+    }
+
+    private Object take() {
+        try {
+            while (true) {
+                Object item = queue.poll(500, TimeUnit.MILLISECONDS);
+                if (item != null) {
+                    return item;
+                }
+                if (!reader.isAlive() && queue.isEmpty()) {
+                    return new SourceException("job " + run.job() + ", table " + run.table().tableName()
+                            + ": the source reader stopped without finishing", null);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new SourceException("interrupted while waiting for the source", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        done = true;
+        CopyOut c = copy;
+        if (c != null && c.isActive()) {
+            try {
+                c.cancelCopy();
+            } catch (SQLException ignored) {
+                // the connection is closed next
+            }
+        }
+        closeConnection();
+        queue.clear();
+        reader.interrupt();
+    }
+
+    private synchronized void closeConnection() {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // nothing more to read from it
+            }
+        }
+    }
+}

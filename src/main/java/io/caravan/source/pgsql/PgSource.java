@@ -1,0 +1,329 @@
+package io.caravan.source.pgsql;
+
+import io.caravan.batch.Column;
+import io.caravan.batch.KeySource;
+import io.caravan.batch.TableRun;
+import io.caravan.batch.TableShape;
+import io.caravan.dialect.postgres.PgConnections;
+import io.caravan.dialect.postgres.PostgresDialect;
+import io.caravan.mapping.Mode;
+import io.caravan.mapping.SourceSpec;
+import io.caravan.mapping.TableSpec;
+import io.caravan.source.BatchStream;
+import io.caravan.source.Source;
+import io.caravan.source.SourceException;
+import io.caravan.state.Cursor;
+import io.caravan.state.TableState;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A PostgreSQL table as a source: binary COPY out of a keyset-ordered SELECT, cut into batches as it streams, so
+ * memory stays bounded whatever the table's size.
+ *
+ * <p>Reads by mode (DESIGN §3):
+ * <ul>
+ *   <li>dumping: every row, in no particular order; no cursor;</li>
+ *   <li>logging: rows whose key is above the cursor's key, ordered by key;</li>
+ *   <li>syncing and mirroring, first run (initial phase): every row ordered by primary key, which needs no index
+ *       on the bookmark; the cursor holds the last key, so a crash resumes where it stopped; the last batch leaves
+ *       an inclusive cursor at the ceiling taken when the phase began;</li>
+ *   <li>syncing and mirroring, later runs: rows with {@code (bookmark, key) > cursor} and
+ *       {@code bookmark <= ceiling}, ordered by (bookmark, key); with lags, every row with
+ *       {@code bookmark >= least(cursor, last success - grace, ceiling - buffer)}.</li>
+ * </ul>
+ */
+public final class PgSource implements Source, KeySource {
+
+    private static final PostgresDialect SQL = PostgresDialect.INSTANCE;
+    private static final int TEXT_OID = 25;
+    private static final int TIMESTAMP_OID = 1114;
+    private static final int TIMESTAMPTZ_OID = 1184;
+    private static final int JSON_OID = 114;
+    private static final int JSONB_OID = 3802;
+
+    private final SourceSpec spec;
+    private final TableSpec table;
+    private final String qualifiedTable;
+    private Connection control;
+    private TableShape shape;
+    private String keyType;
+
+    /**
+     * @param spec  the mapping's source; never null
+     * @param table the table to read; never null
+     */
+    public PgSource(SourceSpec spec, TableSpec table) {
+        this.spec = spec;
+        this.table = table;
+        this.qualifiedTable = SQL.qualified(table.sourceSchema(), table.sourceName());
+    }
+
+    /** @return a new connection to the source */
+    Connection connect() throws SQLException {
+        return PgConnections.open(spec.url(), spec.dbName(), spec.username(), spec.password(), spec.initSql());
+    }
+
+    @Override
+    public BatchStream read(TableRun run) {
+        try {
+            control = connect();
+            run.register(control);
+            shape = describe(control);
+            String ceiling = queryString(control, SQL.clock());
+            run.begin(shape, ceiling, table.mode() == Mode.MIRRORING ? this : null);
+            ReadPlan plan = plan(run, ceiling);
+            run.estimate(estimate(plan));
+            PgBatchStream stream = new PgBatchStream(run, this, plan);
+            run.register(stream);
+            stream.start();
+            return stream;
+        } catch (SQLException e) {
+            throw new SourceException("job " + run.job() + ", table " + table.tableName() + ": cannot read source "
+                    + spec.url() + "/" + spec.dbName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the columns and key, applying the read's casts: user-defined types as text; strict: false. */
+    private TableShape describe(Connection c) throws SQLException {
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL.describeColumns())) {
+            ps.setString(1, table.sourceSchema());
+            ps.setString(2, table.sourceName());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(readColumn(rs));
+                }
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
+                throw new SQLException("table " + table.tableName() + " does not exist", e.getSQLState(), e);
+            }
+            throw e;
+        }
+        List<String> key = new ArrayList<>();
+        if (table.primaryKey() != null) {
+            key.add(table.primaryKey());
+        } else {
+            try (PreparedStatement ps = c.prepareStatement(SQL.describePrimaryKey())) {
+                ps.setString(1, table.sourceSchema());
+                ps.setString(2, table.sourceName());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        key.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        TableShape described = new TableShape(columns, key);
+        checkColumn(described, table.primaryKey(), "primary_key");
+        checkColumn(described, table.bookmark(), "bookmark");
+        checkColumn(described, table.partitionCol(), "partition_col");
+        if (!key.isEmpty()) {
+            keyType = described.column(key.get(0)).sqlType();
+        }
+        return described;
+    }
+
+    private Column readColumn(ResultSet rs) throws SQLException {
+        String name = rs.getString(1);
+        String type = rs.getString(2);
+        int oid = rs.getInt(3);
+        boolean notNull = rs.getBoolean(4);
+        if (rs.getBoolean(5)) {
+            return new Column(name, "text", TEXT_OID, notNull);
+        }
+        if (rs.getBoolean(6)) {
+            return new Column(name, "text[]", 1009, notNull);
+        }
+        if (!table.strict() && (oid == JSON_OID || oid == JSONB_OID)) {
+            return new Column(name, "text", TEXT_OID, notNull);
+        }
+        if (!table.strict() && oid == TIMESTAMPTZ_OID) {
+            return new Column(name, "timestamp without time zone", TIMESTAMP_OID, notNull);
+        }
+        return new Column(name, type, oid, notNull);
+    }
+
+    private void checkColumn(TableShape s, String column, String key) throws SQLException {
+        if (column != null && s.indexOf(column) < 0) {
+            throw new SQLException(key + " column '" + column + "' not found in " + table.tableName() + " (columns: "
+                    + String.join(", ", s.columns().stream().map(Column::name).toList()) + ")");
+        }
+    }
+
+    /** The select list: each column with the cast {@link #readColumn} decided. */
+    private List<String> selects(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        Map<String, Integer> sourceOids = sourceOids(c);
+        for (Column col : shape.columns()) {
+            int sourceOid = sourceOids.get(col.name());
+            boolean utc = col.typeOid() == TIMESTAMP_OID && sourceOid == TIMESTAMPTZ_OID;
+            boolean cast = !utc && sourceOid != col.typeOid();
+            out.add(SQL.selectColumn(col.name(), cast ? col.sqlType() : null, utc));
+        }
+        return out;
+    }
+
+    private Map<String, Integer> sourceOids(Connection c) throws SQLException {
+        Map<String, Integer> oids = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL.describeColumns())) {
+            ps.setString(1, table.sourceSchema());
+            ps.setString(2, table.sourceName());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    oids.put(rs.getString(1), rs.getInt(3));
+                }
+            }
+        }
+        return oids;
+    }
+
+    private ReadPlan plan(TableRun run, String ceiling) throws SQLException {
+        TableState state = run.cursorStore().load(run.job(), table.tableName());
+        Cursor cursor = state.cursor();
+        List<String> selects = selects(control);
+        String key = shape.primaryKey().isEmpty() ? null : shape.primaryKey().get(0);
+        int keyIndex = key == null ? -1 : shape.indexOf(key);
+        switch (table.mode()) {
+            case DUMPING:
+                return new ReadPlan(SQL.select(qualifiedTable, selects, List.of(), List.of()), -1, -1, null, null, null, "");
+            case LOGGING: {
+                List<String> where = cursor == null || cursor.keyValue() == null ? List.of()
+                        : List.of(SQL.quote(key) + " > " + SQL.literal(cursor.keyValue(), keyType));
+                String q = SQL.select(qualifiedTable, selects, where, List.of(SQL.quote(key)));
+                return new ReadPlan(q, -1, keyIndex, null, null, cursor, "");
+            }
+            default:
+                return cursor == null || cursor.phase() == Cursor.Phase.INITIAL
+                        ? initialPlan(cursor, ceiling, selects, key, keyIndex)
+                        : incrementalPlan(state, ceiling, selects, key, keyIndex);
+        }
+    }
+
+    private ReadPlan initialPlan(Cursor cursor, String ceiling, List<String> selects, String key, int keyIndex)
+            throws SQLException {
+        String initialCeiling = cursor == null ? ceiling : cursor.initialCeiling();
+        List<String> where = cursor == null || cursor.keyValue() == null ? List.of()
+                : List.of(SQL.quote(key) + " > " + SQL.literal(cursor.keyValue(), keyType));
+        String q = SQL.select(qualifiedTable, selects, where, List.of(SQL.quote(key)));
+        String bookmarkAtCeiling = queryString(control, "SELECT " + SQL.literal(initialCeiling,
+                "timestamp with time zone") + "::" + bookmarkType() + "::text");
+        return new ReadPlan(q, -1, keyIndex, initialCeiling, Cursor.incremental(bookmarkAtCeiling, null), cursor, "");
+    }
+
+    private ReadPlan incrementalPlan(TableState state, String ceiling, List<String> selects, String key,
+                                     int keyIndex) throws SQLException {
+        Cursor cursor = state.cursor();
+        String type = bookmarkType();
+        String bookmark = table.improperBookmarks() ? SQL.improperBookmark(table.bookmark()) : SQL.quote(table.bookmark());
+        String cursorLiteral = SQL.literal(cursor.bookmarkValue(), type);
+        String ceilingLiteral = "(" + SQL.literal(ceiling, "timestamp with time zone") + ")::" + type;
+        List<String> where = new ArrayList<>();
+        boolean lags = !table.bufferUpdationLag().isZero() || !table.graceUpdationLag().isZero();
+        if (!lags && cursor.keyValue() != null) {
+            where.add(SQL.after(bookmark, cursorLiteral, SQL.quote(key), SQL.literal(cursor.keyValue(), keyType)));
+        } else {
+            String lower = lags ? queryString(control, SQL.lowerBound(cursorLiteral, state.lastSuccessCeiling(),
+                    interval(table.graceUpdationLag()), ceiling, interval(table.bufferUpdationLag()), type))
+                    : cursor.bookmarkValue();
+            where.add(bookmark + " >= " + SQL.literal(lower, type));
+        }
+        where.add(bookmark + " <= " + ceilingLiteral);
+        String q = SQL.select(qualifiedTable, selects, where, List.of(bookmark, SQL.quote(key)));
+        int bookmarkIndex = shape.indexOf(table.bookmark());
+        boolean utc = !table.improperBookmarks() && shape.columns().get(bookmarkIndex).typeOid() == TIMESTAMP_OID
+                && type.equals("timestamp with time zone");
+        return new ReadPlan(q, bookmarkIndex, keyIndex, null, null, cursor, utc ? "+00" : "");
+    }
+
+    private static String interval(io.caravan.mapping.Lag lag) {
+        return lag.days() + " days " + lag.hours() + " hours " + lag.minutes() + " minutes";
+    }
+
+    /** @return the type bookmarks are compared in: the column's source type, or timestamptz for text bookmarks */
+    String bookmarkType() throws SQLException {
+        if (table.improperBookmarks()) {
+            return "timestamp with time zone";
+        }
+        try (PreparedStatement ps = control.prepareStatement(SQL.describeColumns())) {
+            ps.setString(1, table.sourceSchema());
+            ps.setString(2, table.sourceName());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(1).equals(table.bookmark())) {
+                        return rs.getString(2);
+                    }
+                }
+            }
+        }
+        throw new SQLException("bookmark column '" + table.bookmark() + "' not found in " + table.tableName());
+    }
+
+    private long estimate(ReadPlan plan) throws SQLException {
+        if (plan.previous() != null && plan.initialCeiling() == null) {
+            return -1;
+        }
+        try (PreparedStatement ps = control.prepareStatement(SQL.estimateRows())) {
+            ps.setString(1, table.sourceSchema());
+            ps.setString(2, table.sourceName());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
+    }
+
+    /** @return the shape as read; null before {@link #read} */
+    TableShape shape() {
+        return shape;
+    }
+
+    @Override
+    public Map<Integer, List<Long>> keyBuckets() {
+        Map<Integer, List<Long>> out = new HashMap<>();
+        try (Statement s = control.createStatement();
+             ResultSet rs = s.executeQuery(SQL.keyBuckets(qualifiedTable, shape.primaryKey().get(0)))) {
+            while (rs.next()) {
+                out.put(rs.getInt(1), List.of(rs.getLong(2), rs.getLong(3)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new SourceException("table " + table.tableName() + ": cannot read key buckets: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> keysIn(Collection<Integer> buckets) {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement ps = control.prepareStatement(SQL.keysInBuckets(qualifiedTable,
+                shape.primaryKey().get(0)))) {
+            Array array = control.createArrayOf("int4", buckets.toArray());
+            ps.setArray(1, array);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+            return keys;
+        } catch (SQLException e) {
+            throw new SourceException("table " + table.tableName() + ": cannot read keys: " + e.getMessage(), e);
+        }
+    }
+
+    private static String queryString(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.caravan.state;
+
+import org.flywaydb.core.Flyway;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+
+/**
+ * A {@link CursorStore} in any JDBC database whose schema Flyway keeps ({@code db/state} migrations): the embedded
+ * default is an H2 file database under {@code .caravan/} in the working directory; a settings file may name any
+ * JDBC URL ({@code encryption_store.url}) instead, e.g. a PostgreSQL shared by several machines.
+ */
+public final class JdbcCursorStore implements CursorStore {
+
+    private final String description;
+    private final Connection connection;
+
+    private JdbcCursorStore(String description, Connection connection) {
+        this.description = description;
+        this.connection = connection;
+    }
+
+    /**
+     * Opens (and creates or migrates) the embedded store {@code <dir>/state} (H2 file database).
+     *
+     * @param dir directory for the store, usually {@code .caravan} in the working directory; created when absent
+     * @return the store
+     * @throws StateException when the store cannot be created or opened (another process holding it, disk full)
+     */
+    public static JdbcCursorStore openEmbedded(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new StateException("cannot create the cursor store directory " + dir + ": " + e.getMessage(), e);
+        }
+        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("state") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+        return open(url, "sa", "");
+    }
+
+    /**
+     * Opens (and creates or migrates) a store at a JDBC URL.
+     *
+     * @param url      JDBC URL; never null
+     * @param user     user; may be empty
+     * @param password password; may be empty
+     * @return the store
+     * @throws StateException naming the URL (never the password) when it cannot be reached or migrated
+     */
+    public static JdbcCursorStore open(String url, String user, String password) {
+        String description = "cursor store " + url.replaceAll("password=[^&;]*", "password=******");
+        try {
+            Flyway.configure(JdbcCursorStore.class.getClassLoader())
+                    .dataSource(url, user, password)
+                    .locations("classpath:db/state")
+                    .table("caravan_state_history")
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
+            Connection c = DriverManager.getConnection(url, user, password);
+            c.setAutoCommit(true);
+            return new JdbcCursorStore(description, c);
+        } catch (SQLException | RuntimeException e) {
+            throw new StateException("cannot open the " + description + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized TableState load(String job, String table) {
+        String sql = "SELECT phase, bookmark_value, key_value, initial_ceiling, last_success_ceiling"
+                + " FROM caravan_cursor WHERE job_name = ? AND table_name = ?";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, job);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return TableState.EMPTY;
+                }
+                String phase = rs.getString(1);
+                Cursor cursor = phase == null ? null : new Cursor(Cursor.Phase.valueOf(phase), rs.getString(2),
+                        rs.getString(3), rs.getString(4));
+                return new TableState(cursor, rs.getString(5));
+            }
+        } catch (SQLException e) {
+            throw failure("read", job, table, e);
+        }
+    }
+
+    @Override
+    public synchronized void commit(String job, String table, Cursor cursor) {
+        upsert(job, table, "phase = ?, bookmark_value = ?, key_value = ?, initial_ceiling = ?",
+                cursor.phase().name(), cursor.bookmarkValue(), cursor.keyValue(), cursor.initialCeiling());
+    }
+
+    @Override
+    public synchronized void markSuccess(String job, String table, String ceiling) {
+        upsert(job, table, "last_success_ceiling = ?", ceiling);
+    }
+
+    @Override
+    public synchronized void reset(String job, String table) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "DELETE FROM caravan_cursor WHERE job_name = ? AND table_name = ?")) {
+            ps.setString(1, job);
+            ps.setString(2, table);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("reset", job, table, e);
+        }
+    }
+
+    /** Updates the row's {@code assignments}, inserting the row first when the table has none yet. */
+    private void upsert(String job, String table, String assignments, String... values) {
+        try {
+            if (update(job, table, assignments, values) == 0) {
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "INSERT INTO caravan_cursor (job_name, table_name, updated_at) VALUES (?, ?, ?)")) {
+                    ps.setString(1, job);
+                    ps.setString(2, table);
+                    ps.setTimestamp(3, Timestamp.from(Instant.now()));
+                    ps.executeUpdate();
+                }
+                int updated = update(job, table, assignments, values);
+                if (updated != 1) {
+                    throw new SQLException("expected 1 row updated in caravan_cursor for (job=" + job + ", table="
+                            + table + ") but was " + updated);
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("write", job, table, e);
+        }
+    }
+
+    private int update(String job, String table, String assignments, String... values) throws SQLException {
+        String sql = "UPDATE caravan_cursor SET " + assignments + ", updated_at = ? WHERE job_name = ? AND table_name = ?";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            int i = 1;
+            for (String v : values) {
+                ps.setString(i++, v);
+            }
+            ps.setTimestamp(i++, Timestamp.from(Instant.now()));
+            ps.setString(i++, job);
+            ps.setString(i, table);
+            return ps.executeUpdate();
+        }
+    }
+
+    private StateException failure(String what, String job, String table, SQLException e) {
+        return new StateException("cannot " + what + " the cursor of (job=" + job + ", table=" + table + ") in the "
+                + description + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing a store that is going away: nothing left to save
+        }
+    }
+}
