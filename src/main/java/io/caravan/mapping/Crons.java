@@ -73,7 +73,7 @@ public final class Crons {
         }
     }
 
-    /** Converts {@code year month day week day_of_week hour minute second} to {@code sec min hour day month dow year}. */
+    /** From {@code year month day week day_of_week hour minute second} to {@code sec min hour day month dow year}. */
     private static String fromSeedForm(String[] fields) {
         String year = fields[0];
         String month = fields[1];
@@ -103,7 +103,8 @@ public final class Crons {
             return field;
         }
         if (field.contains("/")) {
-            throw new IllegalArgumentException("steps in day_of_week are not supported; list the days, e.g. mon,wed,fri");
+            throw new IllegalArgumentException(
+                    "steps in day_of_week are not supported; list the days, e.g. mon,wed,fri");
         }
         List<String> parts = new ArrayList<>();
         for (String part : field.split(",", -1)) {

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +18,6 @@ final class MapReader {
 
     private static final Pattern CLASS_NAME =
             Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
-    private static final Pattern ENV = Pattern.compile("\\$\\{env:([^}]*)}");
 
     private final Node.MapNode map;
     private final String path;
@@ -111,7 +109,7 @@ final class MapReader {
      */
     String text(String key, String requiredHint) {
         String raw = string(key, requiredHint);
-        return raw == null ? null : resolveEnv(raw, valueLocation(key), path(key));
+        return raw == null ? null : EnvRefs.resolve(raw, valueLocation(key), path(key), problems);
     }
 
     /** @return the secret as written (never resolved); {@link Secret#NONE} when absent or invalid */
@@ -180,8 +178,14 @@ final class MapReader {
      * @return a reader of the nested map; an empty one when absent or not a map
      */
     MapReader map(String key, List<String> allowedKeys, String requiredHint) {
+        String what = allowedKeys == null ? "keys and values" : String.join(", ", allowedKeys);
+        return map(key, allowedKeys, requiredHint, "write a map of " + what);
+    }
+
+    /** As {@link #map(String, List, String)}, with {@code typeHint} for a value that is not a map. */
+    MapReader map(String key, List<String> allowedKeys, String requiredHint, String typeHint) {
         Node value = value(key, requiredHint);
-        return of(value, map.location(), path(key), allowedKeys, problems, "write a map of keys and values");
+        return of(value, map.location(), path(key), allowedKeys, problems, typeHint);
     }
 
     /** @return the list; null when absent or not a list */
@@ -197,11 +201,15 @@ final class MapReader {
     }
 
     /**
-     * @return true when {@code key} is written as {@code false} (or YAML's {@code no}/{@code off})
+     * @return the boolean when {@code key} is written as {@code true} or {@code false} (or YAML's {@code yes},
+     *         {@code no}, {@code on}, {@code off}); null otherwise, without a problem
      */
-    boolean isFalse(String key) {
+    Boolean booleanOrNull(String key) {
         Node.Entry entry = entry(key);
-        return entry != null && entry.value() instanceof Node.Scalar s && s.type() == Node.ScalarType.FALSE;
+        if (entry != null && entry.value() instanceof Node.Scalar s && isBoolean(s)) {
+            return s.type() == Node.ScalarType.TRUE;
+        }
+        return null;
     }
 
     /**
@@ -242,31 +250,11 @@ final class MapReader {
         for (Node.Entry entry : map.entries().values()) {
             if (!allowed.contains(entry.key())) {
                 String near = Suggestions.nearest(entry.key(), allowed);
-                String hint = near != null ? "did you mean '" + near + "'?" : "allowed keys: " + String.join(", ", allowed);
+                String hint = near != null
+                        ? "did you mean '" + near + "'?" : "allowed keys: " + String.join(", ", allowed);
                 problems.add(entry.keyLocation(), path(entry.key()), null, "unknown key", hint);
             }
         }
-    }
-
-    /**
-     * @return {@code raw} with every {@code ${env:NAME}} replaced; null when a variable is not set (then a problem)
-     */
-    String resolveEnv(String raw, Location at, String keyPath) {
-        Matcher matcher = ENV.matcher(raw);
-        StringBuilder resolved = new StringBuilder();
-        boolean complete = true;
-        while (matcher.find()) {
-            String value = System.getenv(matcher.group(1));
-            if (value == null) {
-                problems.add(at, keyPath, raw, "environment variable " + matcher.group(1) + " is not set",
-                        "export it or write the value");
-                complete = false;
-                value = "";
-            }
-            matcher.appendReplacement(resolved, Matcher.quoteReplacement(value));
-        }
-        matcher.appendTail(resolved);
-        return complete ? resolved.toString() : null;
     }
 
     private Node value(String key, String requiredHint) {

@@ -126,19 +126,15 @@ final class TableReader {
 
     /** {@code partition_col}: a column name, or false for none (the seed's default). */
     private static String partitionCol(MapReader t) {
-        if (t.isFalse("partition_col")) {
-            return null;
-        }
-        if (t.has("partition_col") && t.valueLocation("partition_col") != null
-                && t.entries().get("partition_col").value() instanceof Node.Scalar s && MapReader.isBoolean(s)) {
+        Boolean flag = t.booleanOrNull("partition_col");
+        if (Boolean.TRUE.equals(flag)) {
             t.problem("partition_col", "expected a column name or false", "write the column name, or false for none");
-            return null;
         }
-        return column(t, "partition_col");
+        return flag != null ? null : column(t, "partition_col");
     }
 
     private Lag lag(MapReader t, String key) {
-        MapReader lag = t.map(key, LAG_KEYS, null);
+        MapReader lag = t.map(key, LAG_KEYS, null, "write days, hours and/or minutes under " + key);
         String hint = "write a whole number of 0 or more";
         Integer days = lag.integer("days", 0, hint);
         Integer hours = lag.integer("hours", 0, hint);

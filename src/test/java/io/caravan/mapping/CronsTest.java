@@ -44,7 +44,8 @@ class CronsTest {
                 .hasMessage("invalid cron '* * * * */2 0 0 0': steps in day_of_week are not supported; "
                         + "list the days, e.g. mon,wed,fri");
         assertThatThrownBy(() -> Crons.toQuartz("* * * * 7 0 0 0"))
-                .hasMessage("invalid cron '* * * * 7 0 0 0': unknown day of week '7'; write 0-6 (0 is Monday) or mon-sun");
+                .hasMessage("invalid cron '* * * * 7 0 0 0': unknown day of week '7'; "
+                        + "write 0-6 (0 is Monday) or mon-sun");
         assertThatThrownBy(() -> Crons.toQuartz(null)).hasMessage("invalid cron 'null': no cron given");
     }
 }

@@ -133,6 +133,45 @@ class MappingLoaderTest {
     }
 
     @Test
+    void emptyValuesPointAtTheirKey() throws IOException {
+        Path file = write("shop.yaml", SHOP.replace("db_name: shop", "db_name:").replace("mode: syncing", "mode: ~"));
+
+        assertProblems(file,
+                file + ":4:3 source.db_name: missing value; add db_name: <source database name>",
+                file + ":15:5 tables[0].mode: missing value; add mode: one of dumping, logging, syncing, mirroring");
+    }
+
+    @Test
+    void emptyDestinationsTablesAndFile() throws IOException {
+        Path lists = write("lists.yaml",
+                SHOP.substring(0, SHOP.indexOf("destination:")) + "destination: {}\ntables: []\n");
+        Path empty = write("empty.yaml", "# nothing yet\n");
+
+        assertProblems(lists,
+                lists + ":7:14 destination: at least one destination is required; "
+                        + "add a named destination with destination_type, url and db_name",
+                lists + ":8:9 tables: at least one table is required; add a table with table_name, cron and mode");
+        assertProblems(empty, empty + ":1:1 the file is empty; write source, destination and tables");
+    }
+
+    @Test
+    void wrongShapesAreNamed() throws IOException {
+        Path file = write("shop.yaml", SHOP + """
+                    partition_col: true
+                    buffer_updation_lag: 2
+                    process_dict: not a class
+                """);
+
+        assertProblems(file,
+                file + ":19:20 tables[0].partition_col: expected a column name or false (got 'true'); "
+                        + "write the column name, or false for none",
+                file + ":20:26 tables[0].buffer_updation_lag: expected a map (got '2'); "
+                        + "write days, hours and/or minutes under buffer_updation_lag",
+                file + ":21:19 tables[0].process_dict: expected a Java class name (got 'not a class'); "
+                        + "write a fully qualified class name, e.g. com.example.shop.OrderProcessor");
+    }
+
+    @Test
     void unknownModeListsTheAllowedModes() throws IOException {
         Path file = write("shop.yaml", SHOP.replace("mode: syncing", "mode: mirror"));
 
@@ -249,7 +288,8 @@ class MappingLoaderTest {
                 file + ":12:13 destination.warehouse.schema: expected a string, found a list",
                 file + ":19:27 tables[0].primary_key_datatype: unknown primary key datatype (got 'integer'); "
                         + "allowed: str, uuid, int, datetime",
-                file + ":20:13 tables[0].strict: expected true or false (got 'yes'); write true or false without quotes",
+                file + ":20:13 tables[0].strict: expected true or false (got 'yes'); "
+                        + "write true or false without quotes",
                 file + ":22:7 tables[0].buffer_updation_lag.hour: unknown key; did you mean 'hours'?",
                 file + ":23:13 tables[0].buffer_updation_lag.days: must be 0 or more (got '-1'); "
                         + "write a whole number of 0 or more"));
