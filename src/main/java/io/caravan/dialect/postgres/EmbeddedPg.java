@@ -58,12 +58,32 @@ public final class EmbeddedPg {
     }
 
     /**
-     * Creates {@code database} when it does not exist.
+     * Creates {@code database} when it does not exist and then runs {@code initSql} in it. Tables of one job call
+     * this from several threads: the first creates and fills, the others wait for it.
      *
-     * @return true when it was created now
-     * @throws SQLException when the server refuses
+     * @param database database name
+     * @param initSql  path of a SQL file to run after creating it; may be null
+     * @throws SQLException when the server refuses or the script fails (the database is then dropped again)
      */
-    public boolean ensureDatabase(String database) throws SQLException {
+    public synchronized void ensureDatabase(String database, String initSql) throws SQLException {
+        if (!create(database)) {
+            return;
+        }
+        if (initSql == null) {
+            return;
+        }
+        try (Connection c = server.getDatabase("postgres", database).getConnection(); Statement s = c.createStatement()) {
+            s.execute(Files.readString(Path.of(initSql)));
+        } catch (SQLException | IOException e) {
+            try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE " + PostgresDialect.INSTANCE.quote(database));
+            }
+            throw new SQLException("init_sql " + initSql + " failed in the embedded database " + database + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private boolean create(String database) throws SQLException {
         try (Connection c = server.getPostgresDatabase().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             ps.setString(1, database);

@@ -2,12 +2,9 @@ package io.caravan.dialect.postgres;
 
 import io.caravan.mapping.Secret;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -50,9 +47,8 @@ public final class PgConnections {
      */
     public static Connection open(String url, String dbName, String user, Secret password, String initSql)
             throws SQLException {
-        boolean created = false;
         if (EmbeddedPg.URL.equals(url)) {
-            created = EmbeddedPg.get().ensureDatabase(dbName);
+            EmbeddedPg.get().ensureDatabase(dbName, initSql);
         }
         Properties props = new Properties();
         props.setProperty("user", user == null || user.isEmpty() ? "postgres" : user);
@@ -62,18 +58,6 @@ public final class PgConnections {
         props.setProperty("ApplicationName", "caravan");
         props.setProperty("options", "-c TimeZone=UTC");
         props.setProperty("tcpKeepAlive", "true");
-        Connection c = DriverManager.getConnection(jdbcUrl(url, dbName), props);
-        if (created && initSql != null) {
-            runScript(c, Path.of(initSql));
-        }
-        return c;
-    }
-
-    private static void runScript(Connection c, Path file) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(Files.readString(file));
-        } catch (java.io.IOException e) {
-            throw new SQLException("cannot read init_sql " + file + ": " + e.getMessage(), e);
-        }
+        return DriverManager.getConnection(jdbcUrl(url, dbName), props);
     }
 }
