@@ -34,7 +34,8 @@ final class PgBatchStream implements BatchStream {
 
     private final TableRun run;
     private final PgSource source;
-    private final ReadPlan plan;
+    private final List<ReadPlan> plans;
+    private ReadPlan plan;
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
     private final Thread reader;
     private volatile boolean closed;
@@ -44,10 +45,11 @@ final class PgBatchStream implements BatchStream {
     private boolean done;
     private int sequence;
 
-    PgBatchStream(TableRun run, PgSource source, ReadPlan plan) {
+    PgBatchStream(TableRun run, PgSource source, List<ReadPlan> plans) {
         this.run = run;
         this.source = source;
-        this.plan = plan;
+        this.plans = plans;
+        this.plan = plans.get(0);
         this.reader = new Thread(this::readAll, "caravan-read-" + run.job() + "." + run.table().tableName());
         this.reader.setDaemon(true);
     }
@@ -59,29 +61,13 @@ final class PgBatchStream implements BatchStream {
     private void readAll() {
         try {
             connection = source.connect();
-            String sql = PostgresDialect.INSTANCE.copyOut(plan.query());
-            copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
-            TupleCutter cutter = new TupleCutter(run.table().batchSize());
             Pending held = null;
-            byte[] chunk;
-            while (!closed && (chunk = copy.readFromCopy()) != null) {
-                cutter.append(chunk);
-                while (cutter.tuples() >= run.table().batchSize() || cutter.tupleBytes() >= MAX_BATCH_BYTES) {
-                    Pending cut = cut(cutter);
-                    if (held != null) {
-                        emit(held, false);
-                    }
-                    held = cut;
+            for (ReadPlan p : plans) {
+                plan = p;
+                held = readPlan(held);
+                if (closed) {
+                    return;
                 }
-            }
-            if (closed) {
-                return;
-            }
-            if (cutter.tuples() > 0) {
-                if (held != null) {
-                    emit(held, false);
-                }
-                held = cut(cutter);
             }
             emit(held != null ? held : new Pending(new byte[0], 0, null), true);
         } catch (SQLException | RuntimeException e) {
@@ -94,6 +80,36 @@ final class PgBatchStream implements BatchStream {
         } finally {
             closeConnection();
         }
+    }
+
+    /**
+     * Streams one plan's query, emitting every batch but the last one it cut.
+     *
+     * @param held the previous plan's last batch, not yet emitted; may be null
+     * @return this plan's last batch, not yet emitted (or {@code held} when the plan read nothing)
+     */
+    private Pending readPlan(Pending held) throws SQLException, InterruptedException {
+        String sql = PostgresDialect.INSTANCE.copyOut(plan.query());
+        copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
+        TupleCutter cutter = new TupleCutter(run.table().batchSize());
+        byte[] chunk;
+        while (!closed && (chunk = copy.readFromCopy()) != null) {
+            cutter.append(chunk);
+            while (cutter.tuples() >= run.table().batchSize() || cutter.tupleBytes() >= MAX_BATCH_BYTES) {
+                held = emitHeld(held, cut(cutter));
+            }
+        }
+        if (!closed && cutter.tuples() > 0) {
+            held = emitHeld(held, cut(cutter));
+        }
+        return held;
+    }
+
+    private Pending emitHeld(Pending held, Pending next) throws InterruptedException {
+        if (held != null) {
+            emit(held, false);
+        }
+        return next;
     }
 
     /** Rows cut from the stream, waiting to know whether more follow. */
@@ -131,8 +147,9 @@ final class PgBatchStream implements BatchStream {
 
     private void emit(Pending p, boolean last) throws InterruptedException {
         Cursor cursor = p.cursor();
-        if (last && plan.finalCursor() != null) {
-            cursor = plan.finalCursor();
+        ReadPlan lastPlan = plans.get(plans.size() - 1);
+        if (last && lastPlan.finalCursor() != null) {
+            cursor = lastPlan.finalCursor();
         }
         offer(new Raw(p, last, cursor));
     }

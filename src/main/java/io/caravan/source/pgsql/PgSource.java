@@ -82,9 +82,9 @@ public final class PgSource implements Source, KeySource {
             shape = describe(control);
             String ceiling = queryString(control, SQL.clock());
             run.begin(shape, ceiling, table.mode() == Mode.MIRRORING ? this : null);
-            ReadPlan plan = plan(run, ceiling);
-            run.estimate(estimate(plan));
-            PgBatchStream stream = new PgBatchStream(run, this, plan);
+            List<ReadPlan> plans = plan(run, ceiling);
+            run.estimate(estimate(plans.get(0)));
+            PgBatchStream stream = new PgBatchStream(run, this, plans);
             run.register(stream);
             stream.start();
             return stream;
@@ -189,7 +189,7 @@ public final class PgSource implements Source, KeySource {
         return oids;
     }
 
-    private ReadPlan plan(TableRun run, String ceiling) throws SQLException {
+    private List<ReadPlan> plan(TableRun run, String ceiling) throws SQLException {
         TableState state = run.cursorStore().load(run.job(), table.tableName());
         Cursor cursor = state.cursor();
         List<String> selects = selects(control);
@@ -197,18 +197,38 @@ public final class PgSource implements Source, KeySource {
         int keyIndex = key == null ? -1 : shape.indexOf(key);
         switch (table.mode()) {
             case DUMPING:
-                return new ReadPlan(SQL.select(qualifiedTable, selects, List.of(), List.of()), -1, -1, null, null, null, "");
+                return List.of(new ReadPlan(SQL.select(qualifiedTable, selects, List.of(), List.of()), -1, -1, null, null,
+                        null, ""));
             case LOGGING: {
                 List<String> where = cursor == null || cursor.keyValue() == null ? List.of()
                         : List.of(SQL.quote(key) + " > " + SQL.literal(cursor.keyValue(), keyType));
                 String q = SQL.select(qualifiedTable, selects, where, List.of(SQL.quote(key)));
-                return new ReadPlan(q, -1, keyIndex, null, null, cursor, "");
+                return List.of(new ReadPlan(q, -1, keyIndex, null, null, cursor, ""));
             }
             default:
                 return cursor == null || cursor.phase() == Cursor.Phase.INITIAL
-                        ? initialPlan(cursor, ceiling, selects, key, keyIndex)
-                        : incrementalPlan(state, ceiling, selects, key, keyIndex);
+                        ? initialPlans(state, ceiling, selects, key, keyIndex)
+                        : List.of(incrementalPlan(state, ceiling, selects, key, keyIndex));
         }
+    }
+
+    /**
+     * The initial phase, then a catch-up pass in the same run: rows updated since the phase began (a resumed phase
+     * may have begun runs ago) have {@code bookmark >= initial ceiling} and are read by (bookmark, key) up to this
+     * run's ceiling, so the run ends with every row up to its ceiling written, and an inclusive cursor there.
+     */
+    private List<ReadPlan> initialPlans(TableState state, String ceiling, List<String> selects, String key,
+                                        int keyIndex) throws SQLException {
+        Cursor cursor = state.cursor();
+        ReadPlan initial = initialPlan(cursor, ceiling, selects, key, keyIndex);
+        String type = bookmarkType();
+        String bookmarkAtCeiling = queryString(control, "SELECT " + SQL.literal(ceiling, "timestamp with time zone")
+                + "::" + type + "::text");
+        TableState atInitialCeiling = new TableState(initial.finalCursor(), state.lastSuccessCeiling());
+        ReadPlan incremental = incrementalPlan(atInitialCeiling, ceiling, selects, key, keyIndex);
+        ReadPlan catchUp = new ReadPlan(incremental.query(), incremental.bookmarkIndex(), keyIndex, null,
+                Cursor.incremental(bookmarkAtCeiling, null), cursor, incremental.bookmarkSuffix());
+        return List.of(initial, catchUp);
     }
 
     private ReadPlan initialPlan(Cursor cursor, String ceiling, List<String> selects, String key, int keyIndex)
