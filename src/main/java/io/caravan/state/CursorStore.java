@@ -18,7 +18,9 @@ public interface CursorStore extends AutoCloseable {
     TableState load(String job, String table);
 
     /**
-     * Stores {@code cursor} as the table's position, durably, before returning.
+     * Stores {@code cursor} as the table's position. A store may lose the last commits on a crash (the embedded
+     * store writes them within half a second): that only replays batches, which every destination writes
+     * idempotently, so it costs time, never rows.
      *
      * @param job    job name; never null
      * @param table  table name; never null

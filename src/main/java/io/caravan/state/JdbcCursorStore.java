@@ -40,7 +40,7 @@ public final class JdbcCursorStore implements CursorStore {
         } catch (java.io.IOException e) {
             throw new StateException("cannot create the cursor store directory " + dir + ": " + e.getMessage(), e);
         }
-        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("state") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("state") + ";AUTO_SERVER=TRUE";
         return open(url, "sa", "");
     }
 
