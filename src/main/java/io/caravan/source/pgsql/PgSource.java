@@ -58,6 +58,8 @@ public final class PgSource implements Source, KeySource {
     private Connection control;
     private TableShape shape;
     private String keyType;
+    private final Map<String, Integer> sourceOids = new HashMap<>();
+    private final Map<String, String> sourceTypes = new HashMap<>();
 
     /**
      * @param spec  the mapping's source; never null
@@ -139,6 +141,8 @@ public final class PgSource implements Source, KeySource {
         String name = rs.getString(1);
         String type = rs.getString(2);
         int oid = rs.getInt(3);
+        sourceOids.put(name, oid);
+        sourceTypes.put(name, type);
         boolean notNull = rs.getBoolean(4);
         if (rs.getBoolean(5)) {
             return new Column(name, "text", TEXT_OID, notNull);
@@ -163,9 +167,8 @@ public final class PgSource implements Source, KeySource {
     }
 
     /** The select list: each column with the cast {@link #readColumn} decided. */
-    private List<String> selects(Connection c) throws SQLException {
+    private List<String> selects() {
         List<String> out = new ArrayList<>();
-        Map<String, Integer> sourceOids = sourceOids(c);
         for (Column col : shape.columns()) {
             int sourceOid = sourceOids.get(col.name());
             boolean utc = col.typeOid() == TIMESTAMP_OID && sourceOid == TIMESTAMPTZ_OID;
@@ -175,24 +178,10 @@ public final class PgSource implements Source, KeySource {
         return out;
     }
 
-    private Map<String, Integer> sourceOids(Connection c) throws SQLException {
-        Map<String, Integer> oids = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(SQL.describeColumns())) {
-            ps.setString(1, table.sourceSchema());
-            ps.setString(2, table.sourceName());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    oids.put(rs.getString(1), rs.getInt(3));
-                }
-            }
-        }
-        return oids;
-    }
-
     private List<ReadPlan> plan(TableRun run, String ceiling) throws SQLException {
         TableState state = run.cursorStore().load(run.job(), table.tableName());
         Cursor cursor = state.cursor();
-        List<String> selects = selects(control);
+        List<String> selects = selects();
         String key = shape.primaryKey().isEmpty() ? null : shape.primaryKey().get(0);
         int keyIndex = key == null ? -1 : shape.indexOf(key);
         switch (table.mode()) {
@@ -272,22 +261,8 @@ public final class PgSource implements Source, KeySource {
     }
 
     /** @return the type bookmarks are compared in: the column's source type, or timestamptz for text bookmarks */
-    String bookmarkType() throws SQLException {
-        if (table.improperBookmarks()) {
-            return "timestamp with time zone";
-        }
-        try (PreparedStatement ps = control.prepareStatement(SQL.describeColumns())) {
-            ps.setString(1, table.sourceSchema());
-            ps.setString(2, table.sourceName());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getString(1).equals(table.bookmark())) {
-                        return rs.getString(2);
-                    }
-                }
-            }
-        }
-        throw new SQLException("bookmark column '" + table.bookmark() + "' not found in " + table.tableName());
+    String bookmarkType() {
+        return table.improperBookmarks() ? "timestamp with time zone" : sourceTypes.get(table.bookmark());
     }
 
     private long estimate(ReadPlan plan) throws SQLException {
