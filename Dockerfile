@@ -7,6 +7,7 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 COPY src ./src
+COPY kamelets ./kamelets
 RUN mvn -B -q package -DskipTests
 
 # --- run ---
