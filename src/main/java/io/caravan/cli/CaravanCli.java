@@ -33,8 +33,11 @@ public final class CaravanCli implements Runnable {
      */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new CaravanCli());
-        cli.setExitCodeExceptionMapper(e -> EXIT_INVALID);
         cli.getCommandSpec().exitCodeOnInvalidInput(EXIT_INVALID);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("caravan: " + e.getMessage());
+            return EXIT_FAILED;
+        });
         return cli.execute(args);
     }
 

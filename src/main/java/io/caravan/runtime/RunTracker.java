@@ -38,9 +38,12 @@ public final class RunTracker {
         notifyAll();
     }
 
-    /** @param message a run that could not even start (its mapping failed to load, say) */
+    /**
+     * @param routeId the route
+     * @param message why a run could not even start (its mapping failed to load, say), naming mapping and table
+     */
     public synchronized void failedToStart(String routeId, String message) {
-        failuresBeforeStart.add(routeId + ": " + message);
+        failuresBeforeStart.add(message);
         expected.remove(routeId);
         notifyAll();
     }

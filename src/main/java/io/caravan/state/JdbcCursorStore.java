@@ -68,7 +68,11 @@ public final class JdbcCursorStore implements CursorStore {
             c.setAutoCommit(true);
             return new JdbcCursorStore(description, c);
         } catch (SQLException | RuntimeException e) {
-            throw new StateException("cannot open the " + description + ": " + e.getMessage(), e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new StateException("cannot open the " + description + ": " + root.getMessage(), e);
         }
     }
 
