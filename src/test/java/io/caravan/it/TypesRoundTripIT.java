@@ -1,5 +1,6 @@
 package io.caravan.it;
 
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,5 +128,89 @@ class TypesRoundTripIT {
         assertThat(h.rows(h.destinationDb(0), ROW_TEXT.formatted("dw.everything"))).isEqualTo(source);
         assertThat(h.rows(h.destinationDb(0), COLUMN_TYPES.formatted("dw.everything")))
                 .isEqualTo(h.rows(h.sourceDb(), COLUMN_TYPES.formatted("public.everything")));
+    }
+
+    private static final String MORE = """
+            CREATE TABLE more_types (
+              id integer PRIMARY KEY,
+              small smallint,
+              real_v real,
+              double_v double precision,
+              fixed char(5),
+              span interval,
+              clock time,
+              clock_tz timetz,
+              addr inet,
+              net cidr,
+              mac macaddr,
+              bits bit(3),
+              vbits varbit,
+              numbers numeric(6,3)[],
+              stamps timestamptz[],
+              ids uuid[],
+              docs jsonb[],
+              blobs bytea[],
+              flags boolean[],
+              range_v int8range,
+              updated_at timestamp(3) NOT NULL)""";
+
+    private static final String MORE_ROWS = """
+            INSERT INTO more_types VALUES
+            (1, -32768, 'NaN', '-Infinity', 'ab', '1 year 2 months 3 days 04:05:06.789', '24:00:00',
+             '23:59:59.999999+05:30', '192.168.0.1/24', '10.0.0.0/8', '08:00:2b:01:02:03', B'101', B'1',
+             '{1.5,NULL,-999.999}', ARRAY['2024-05-01 10:00:00.000001+00'::timestamptz, NULL],
+             ARRAY['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid], ARRAY['{"a": 1}'::jsonb, 'null'::jsonb],
+             ARRAY['\\x00'::bytea, ''::bytea], '{t,f,NULL}', '[1,10)', '2024-05-01 10:00:00.123'),
+            (2, 0, '-0', 1.7976931348623157e308, NULL, '-1 days -00:00:00.000001', '00:00:00', '00:00:00-12',
+             '::1', '2001:db8::/32', 'ff:ff:ff:ff:ff:ff', B'000', B'', '{}', '{}', '{}', '{}', '{}', '{}',
+             'empty', '1999-12-31 23:59:59.999'),
+            (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+             NULL, NULL, '2000-01-01 00:00:00')
+            """;
+
+    private PipelineHarness moreTypes(String extra) {
+        PipelineHarness h = new PipelineHarness(dir, 1);
+        h.source(MORE, MORE_ROWS);
+        h.mapping("types", "  - table_name: more_types\n    cron: self-managed\n    mode: syncing\n"
+                + "    batch_size: 2\n    bookmark: updated_at\n    primary_key: id\n    primary_key_datatype: int\n"
+                + extra);
+        return h;
+    }
+
+    /** Columns whose types the binary codec does not decode: it keeps them as raw bytes (PgRaw). */
+    private static final String RAW_TYPED = "addr, net, mac, bits, vbits, range_v";
+
+    private static void assertSameMoreTypes(PipelineHarness h, int columns) {
+        String dst = h.destinationDb(0);
+        assertThat(h.rows(dst, COLUMN_TYPES.formatted("dw.more_types")))
+                .isEqualTo(h.rows(h.sourceDb(), COLUMN_TYPES.formatted("public.more_types")))
+                .hasSize(columns);
+        List<String> source = h.rows(h.sourceDb(), ROW_TEXT.formatted("more_types"));
+        assertThat(source).hasSize(3);
+        assertThat(h.rows(dst, ROW_TEXT.formatted("dw.more_types"))).isEqualTo(source);
+    }
+
+    @Test
+    void moreTypesRoundTripExactlyThroughBinaryRows() {
+        PipelineHarness h = moreTypes("");
+        h.runOk(dir.resolve("types.yaml"));
+        assertSameMoreTypes(h, 21);
+    }
+
+    @Test
+    void moreDecodedTypesRoundTripExactlyThroughProcessDictRecords() {
+        PipelineHarness h = moreTypes("    process_dict: io.caravan.it.PassThrough\n");
+        h.source("ALTER TABLE more_types DROP COLUMN " + RAW_TYPED.replace(", ", ", DROP COLUMN "));
+        h.runOk(dir.resolve("types.yaml"));
+        assertSameMoreTypes(h, 15);
+    }
+
+    @Disabled("bug: with a process_dict, a column of a type PgBinaryCodec does not decode (inet, cidr, macaddr, bit,"
+            + " varbit, ranges...) fails the run: 'no text form for a raw value of type OID 869'")
+    @Test
+    void typesTheCodecKeepsRawRoundTripThroughProcessDictRecords() {
+        PipelineHarness h = moreTypes("    process_dict: io.caravan.it.PassThrough\n");
+        h.runOk(dir.resolve("types.yaml"));
+        assertSameMoreTypes(h, 21);
     }
 }
