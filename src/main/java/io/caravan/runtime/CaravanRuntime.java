@@ -102,7 +102,11 @@ public final class CaravanRuntime implements AutoCloseable {
     public Source source(TableRun run) {
         String type = run.mapping().source().sourceType();
         if ("pgsql".equals(type)) {
-            return new PgSource(run.mapping().source(), run.table());
+            JobMapping m = run.mapping();
+            TableSpec t = run.table();
+            boolean records = t.processDict() != null || t.getTableName() != null || m.processDict() != null
+                    || m.getTableName() != null;
+            return new PgSource(m.source(), t, records);
         }
         throw new IllegalArgumentException("unknown source_type '" + type + "'; allowed: pgsql");
     }

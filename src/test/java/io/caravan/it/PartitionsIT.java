@@ -1,6 +1,5 @@
 package io.caravan.it;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,9 +59,6 @@ class PartitionsIT {
                 .isEqualTo(h.tableRows(h.sourceDb(), "events", COLUMNS, "id"));
     }
 
-    @Disabled("bug: the destination key is (primary key, partition_col), so a source row whose partition_col is NULL"
-            + " fails the run: 'null value in column \"created_at\" of relation \"events_default\" violates not-null"
-            + " constraint'")
     @Test
     void rowsWithoutAPartitionValueLandInTheDefaultPartition() {
         PipelineHarness h = new PipelineHarness(dir, 1);

@@ -201,6 +201,19 @@ public final class PgBinaryCodec {
     }
 
     /**
+     * @param typeOid a type OID
+     * @return true when {@link #decode} turns values of this type into Java values; false when it keeps them as
+     *         {@link PgRaw} (inet, ranges, geometric types, ...), which {@link #toText} cannot write
+     */
+    public static boolean decodes(int typeOid) {
+        return elementOid(typeOid) != 0 || switch (typeOid) {
+            case BOOL, INT2, INT4, INT8, OID, FLOAT4, FLOAT8, NUMERIC, TEXT, VARCHAR, BPCHAR, NAME, JSON, JSONB, CHAR,
+                 UUID_OID, DATE, TIMESTAMP, TIMESTAMPTZ, TIME, TIMETZ, INTERVAL, BYTEA -> true;
+            default -> false;
+        };
+    }
+
+    /**
      * The element type of an array type this codec decodes.
      *
      * @param arrayOid a type OID

@@ -53,11 +53,14 @@ public final class PostgresDialect implements SqlDialect {
         return names.stream().map(this::quote).collect(Collectors.joining(", "));
     }
 
-    /** @return columns of a table: name, format_type, type OID, NOT NULL, user-defined type; params schema, table */
+    /**
+     * @return columns of a table: name, format_type, type OID, NOT NULL, user-defined type, array of a user-defined
+     *         type, array; params schema, table
+     */
     public String describeColumns() {
         return "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.atttypid, a.attnotnull,"
                 + " t.oid >= 16384 AND t.typcategory <> 'A' AS user_type,"
-                + " t.typcategory = 'A' AND et.oid >= 16384 AS user_array"
+                + " t.typcategory = 'A' AND et.oid >= 16384 AS user_array, t.typcategory = 'A' AS is_array"
                 + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
                 + " LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'"
                 + " WHERE a.attrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass"
@@ -173,7 +176,9 @@ public final class PostgresDialect implements SqlDialect {
      * @param table        qualified table
      * @param columns      the columns, typed exactly as at the source
      * @param primaryKey   key columns; may be empty
-     * @param partitionCol column of monthly range partitions; null for none
+     * @param partitionCol column of monthly range partitions; null for none. A partitioned table's key must
+     *                     include the partition column; it is then declared UNIQUE rather than PRIMARY KEY, so that
+     *                     rows without a partition value (NULL, kept in the default partition) are allowed
      * @param unlogged     true for an unlogged table (a dump's snapshot table)
      * @return {@code CREATE TABLE IF NOT EXISTS ...}
      */
@@ -182,7 +187,8 @@ public final class PostgresDialect implements SqlDialect {
         String cols = columns.stream()
                 .map(c -> quote(c.name()) + " " + c.sqlType() + (c.notNull() ? " NOT NULL" : ""))
                 .collect(Collectors.joining(", "));
-        String pk = primaryKey.isEmpty() ? "" : ", PRIMARY KEY (" + names(primaryKey) + ")";
+        String kind = partitionCol == null ? "PRIMARY KEY" : "UNIQUE";
+        String pk = primaryKey.isEmpty() ? "" : ", " + kind + " (" + names(primaryKey) + ")";
         String partition = partitionCol == null ? "" : " PARTITION BY RANGE (" + quote(partitionCol) + ")";
         return "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE IF NOT EXISTS " + table + " (" + cols + pk + ")"
                 + partition;
@@ -232,15 +238,17 @@ public final class PostgresDialect implements SqlDialect {
 
     /**
      * Removes target rows whose key is staged with another partition value: when a row's partition column changes,
-     * its old row sits in another partition and the upsert (keyed on key + partition column) would keep both.
+     * its old row sits in another partition and the upsert (keyed on key + partition column) would keep both. Rows
+     * staged without a partition value are removed too: NULLs never conflict, so they are written anew.
      *
      * @return the DELETE
      */
     public String deleteMovedRows(String target, String stage, List<String> keyColumns, String partitionCol) {
         String join = keyColumns.stream().map(k -> "t." + quote(k) + " = s." + quote(k))
                 .collect(Collectors.joining(" AND "));
-        return "DELETE FROM " + target + " t USING " + stage + " s WHERE " + join + " AND t." + quote(partitionCol)
-                + " IS DISTINCT FROM s." + quote(partitionCol);
+        String part = quote(partitionCol);
+        return "DELETE FROM " + target + " t USING " + stage + " s WHERE " + join + " AND (t." + part
+                + " IS DISTINCT FROM s." + part + " OR s." + part + " IS NULL)";
     }
 
     /** @return INSERT of a dump's snapshot table into the target, every row stamped with {@code snapshotLiteral} */

@@ -4,6 +4,7 @@ import io.caravan.batch.Column;
 import io.caravan.batch.KeySource;
 import io.caravan.batch.TableRun;
 import io.caravan.batch.TableShape;
+import io.caravan.dialect.postgres.PgBinaryCodec;
 import io.caravan.dialect.postgres.PgConnections;
 import io.caravan.dialect.postgres.PostgresDialect;
 import io.caravan.mapping.Mode;
@@ -47,6 +48,7 @@ public final class PgSource implements Source, KeySource {
 
     private static final PostgresDialect SQL = PostgresDialect.INSTANCE;
     private static final int TEXT_OID = 25;
+    private static final int TEXT_ARRAY_OID = 1009;
     private static final int TIMESTAMP_OID = 1114;
     private static final int TIMESTAMPTZ_OID = 1184;
     private static final int JSON_OID = 114;
@@ -54,6 +56,7 @@ public final class PgSource implements Source, KeySource {
 
     private final SourceSpec spec;
     private final TableSpec table;
+    private final boolean decodedRecords;
     private final String qualifiedTable;
     private Connection control;
     private TableShape shape;
@@ -62,12 +65,16 @@ public final class PgSource implements Source, KeySource {
     private final Map<String, String> sourceTypes = new HashMap<>();
 
     /**
-     * @param spec  the mapping's source; never null
-     * @param table the table to read; never null
+     * @param spec           the mapping's source; never null
+     * @param table          the table to read; never null
+     * @param decodedRecords true when a {@code process_dict} or {@code get_table_name} class will decode the rows:
+     *                       columns of types the binary codec does not decode are then read as text (the
+     *                       destination keeps their type and parses the text)
      */
-    public PgSource(SourceSpec spec, TableSpec table) {
+    public PgSource(SourceSpec spec, TableSpec table, boolean decodedRecords) {
         this.spec = spec;
         this.table = table;
+        this.decodedRecords = decodedRecords;
         this.qualifiedTable = SQL.qualified(table.sourceSchema(), table.sourceName());
     }
 
@@ -148,13 +155,17 @@ public final class PgSource implements Source, KeySource {
             return new Column(name, "text", TEXT_OID, notNull);
         }
         if (rs.getBoolean(6)) {
-            return new Column(name, "text[]", 1009, notNull);
+            return new Column(name, "text[]", TEXT_ARRAY_OID, notNull);
         }
         if (!table.strict() && (oid == JSON_OID || oid == JSONB_OID)) {
             return new Column(name, "text", TEXT_OID, notNull);
         }
         if (!table.strict() && oid == TIMESTAMPTZ_OID) {
             return new Column(name, "timestamp without time zone", TIMESTAMP_OID, notNull);
+        }
+        if (decodedRecords && !PgBinaryCodec.decodes(oid)) {
+            return rs.getBoolean(7) ? new Column(name, type, TEXT_ARRAY_OID, notNull) : new Column(name, type, TEXT_OID,
+                    notNull);
         }
         return new Column(name, type, oid, notNull);
     }
@@ -173,7 +184,9 @@ public final class PgSource implements Source, KeySource {
             int sourceOid = sourceOids.get(col.name());
             boolean utc = col.typeOid() == TIMESTAMP_OID && sourceOid == TIMESTAMPTZ_OID;
             boolean cast = !utc && sourceOid != col.typeOid();
-            out.add(SQL.selectColumn(col.name(), cast ? col.sqlType() : null, utc));
+            String castTo = col.typeOid() == TEXT_OID ? "text" : col.typeOid() == TEXT_ARRAY_OID ? "text[]"
+                    : col.sqlType();
+            out.add(SQL.selectColumn(col.name(), cast ? castTo : null, utc));
         }
         return out;
     }

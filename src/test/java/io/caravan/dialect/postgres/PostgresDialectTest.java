@@ -58,7 +58,7 @@ class PostgresDialectTest {
     void shouldBuildPartitionedTableAndMonths() {
         assertThat(SQL.createTable("\"dw\".\"orders\"", COLUMNS, List.of("id", "amount"), "amount", false))
                 .isEqualTo("CREATE TABLE IF NOT EXISTS \"dw\".\"orders\" (\"id\" bigint NOT NULL, \"Status\" text,"
-                        + " \"amount\" numeric(12,2), PRIMARY KEY (\"id\", \"amount\")) PARTITION BY RANGE (\"amount\")");
+                        + " \"amount\" numeric(12,2), UNIQUE (\"id\", \"amount\")) PARTITION BY RANGE (\"amount\")");
         assertThat(SQL.createMonthPartition("\"dw\".\"o\"", "\"dw\".\"o_p2024_05\"", "2024-05-01", "2024-06-01",
                 "timestamp with time zone")).isEqualTo("CREATE TABLE IF NOT EXISTS \"dw\".\"o_p2024_05\" PARTITION OF"
                 + " \"dw\".\"o\" FOR VALUES FROM ('2024-05-01'::timestamp with time zone) TO"
