@@ -43,7 +43,7 @@ q() { local db=$1; shift; psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }    # ru
 v() { local db=$1; shift; psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }  # one value
 now() { echo "$EPOCHREALTIME"; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-checkpoint() { q "$1" -c 'CHECKPOINT' 2>/dev/null || true; }  # needs superuser; best effort
+checkpoint() { q "$1" -c 'CHECKPOINT' 2>/dev/null || true; sync; sleep 1; }  # CHECKPOINT needs superuser (best effort); sync flushes the OS's dirty pages so that no step pays for the previous one's writes
 db_exists() { [[ $(v postgres "SELECT count(*) FROM pg_database WHERE datname = '$1'") == 1 ]]; }
 recreate_db() { q postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
 
