@@ -32,18 +32,22 @@ public final class Batch {
         this.parts = List.copyOf(parts);
     }
 
+    /** @return the run the batch belongs to; never null */
     public TableRun run() {
         return run;
     }
 
+    /** @return position of the batch in its run, from 1 */
     public int sequence() {
         return sequence;
     }
 
+    /** @return true for the run's last batch (which may be empty) */
     public boolean last() {
         return last;
     }
 
+    /** @return the cursor to commit after every destination wrote the batch; null when none moves */
     public Cursor cursorAfter() {
         return cursorAfter;
     }

@@ -29,14 +29,17 @@ public final class DestinationStats {
         nanos.addAndGet(took);
     }
 
+    /** @return rows written (inserted or updated) */
     public long rowsWritten() {
         return rowsWritten.get();
     }
 
+    /** @return rows deleted (mirroring) */
     public long rowsDeleted() {
         return rowsDeleted.get();
     }
 
+    /** @return bytes of rows written, as the source sent them */
     public long bytes() {
         return bytes.get();
     }

@@ -51,26 +51,32 @@ public final class TableRun implements AutoCloseable {
         this.cursorStore = cursorStore;
     }
 
+    /** @return a random id of the run */
     public String id() {
         return id;
     }
 
+    /** @return the job's name */
     public String job() {
         return mapping.name();
     }
 
+    /** @return the job's mapping; never null */
     public JobMapping mapping() {
         return mapping;
     }
 
+    /** @return the table of the mapping this run moves; never null */
     public TableSpec table() {
         return table;
     }
 
+    /** @return where the table's cursor lives; never null */
     public CursorStore cursorStore() {
         return cursorStore;
     }
 
+    /** @return when the run started (this machine's clock) */
     public Instant started() {
         return started;
     }
@@ -106,6 +112,7 @@ public final class TableRun implements AutoCloseable {
         this.estimatedRows = rows;
     }
 
+    /** @return the planner's estimate of rows to read; -1 when unknown */
     public long estimatedRows() {
         return estimatedRows;
     }
@@ -116,10 +123,12 @@ public final class TableRun implements AutoCloseable {
         bytesRead.addAndGet(bytes);
     }
 
+    /** @return rows handed to the route so far */
     public long rowsRead() {
         return rowsRead.get();
     }
 
+    /** @return bytes of rows handed to the route so far */
     public long bytesRead() {
         return bytesRead.get();
     }
@@ -165,6 +174,7 @@ public final class TableRun implements AutoCloseable {
         }
     }
 
+    /** @return the run's outcome so far */
     public Status status() {
         return status;
     }

@@ -34,6 +34,7 @@ public class TableEndpoint extends ScheduledPollEndpoint {
         return table;
     }
 
+    /** @param table the table's {@code table_name} in the mapping (the URI's path) */
     public void setTable(String table) {
         this.table = table;
     }

@@ -41,6 +41,7 @@ public final class CaravanCli implements Runnable {
         return cli.execute(args);
     }
 
+    /** Runs the command line and exits the JVM with its exit code. */
     public static void main(String[] args) {
         System.exit(execute(args));
     }

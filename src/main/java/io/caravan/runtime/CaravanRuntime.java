@@ -41,10 +41,12 @@ public final class CaravanRuntime implements AutoCloseable {
         this.stateDir = stateDir;
     }
 
+    /** @return the settings the process started with; never null */
     public Settings settings() {
         return settings;
     }
 
+    /** @return the tracker of this process's table runs; never null */
     public RunTracker tracker() {
         return tracker;
     }
