@@ -12,7 +12,6 @@ import io.caravan.mapping.SettingsLoader;
 import io.caravan.route.RouteGenerator;
 import io.caravan.runtime.CaravanRuntime;
 import io.caravan.runtime.RunTracker;
-import io.caravan.state.StateException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -74,12 +73,7 @@ final class RunCommand implements Callable<Integer> {
             for (int i = 0; i < inputs.mappings().size(); i++) {
                 runtime.register(inputs.mappingPaths().get(i), inputs.mappings().get(i));
             }
-            try {
-                runtime.cursorStore();
-            } catch (StateException e) {
-                System.err.println("caravan: " + e.getMessage());
-                return CaravanCli.EXIT_FAILED;
-            }
+            runtime.openCursorStoreInBackground();
             boolean started = runCamel(runtime, routeFiles);
             RunTracker tracker = runtime.tracker();
             new Summary(tracker.finishedRuns(), tracker.failuresBeforeStart()).print(System.out);

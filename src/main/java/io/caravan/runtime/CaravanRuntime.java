@@ -30,7 +30,7 @@ public final class CaravanRuntime implements AutoCloseable {
     private final Path stateDir;
     private final RunTracker tracker = new RunTracker();
     private final Map<String, JobMapping> mappings = new HashMap<>();
-    private CursorStore cursorStore;
+    private java.util.concurrent.CompletableFuture<CursorStore> cursorStore;
 
     /**
      * @param settings settings; never null
@@ -65,14 +65,33 @@ public final class CaravanRuntime implements AutoCloseable {
         mappings.put(path, mapping);
     }
 
-    /** @return the cursor store, opened on first use */
-    public synchronized CursorStore cursorStore() {
+    /**
+     * Starts opening the cursor store in the background (it loads a database and Flyway, about half a second), so
+     * that it opens while Camel starts. Idempotent.
+     */
+    public synchronized void openCursorStoreInBackground() {
         if (cursorStore == null) {
-            cursorStore = settings.cursorStoreUrl() == null ? JdbcCursorStore.openEmbedded(stateDir)
-                    : JdbcCursorStore.open(settings.cursorStoreUrl(), settings.cursorStoreUser(),
-                    settings.cursorStorePassword().resolve());
+            cursorStore = java.util.concurrent.CompletableFuture.supplyAsync(this::openCursorStore);
         }
-        return cursorStore;
+    }
+
+    private CursorStore openCursorStore() {
+        return settings.cursorStoreUrl() == null ? JdbcCursorStore.openEmbedded(stateDir)
+                : JdbcCursorStore.open(settings.cursorStoreUrl(), settings.cursorStoreUser(),
+                settings.cursorStorePassword().resolve());
+    }
+
+    /**
+     * @return the cursor store, opened on first use
+     * @throws io.caravan.state.StateException when it cannot be opened
+     */
+    public CursorStore cursorStore() {
+        openCursorStoreInBackground();
+        try {
+            return cursorStore.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /**
@@ -138,7 +157,7 @@ public final class CaravanRuntime implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (cursorStore != null) {
-            cursorStore.close();
+            cursorStore.thenAccept(CursorStore::close);
             cursorStore = null;
         }
     }
