@@ -52,6 +52,41 @@ public final class MappingLoader {
     }
 
     /**
+     * A problem with one key of one table, found after loading (a column the source does not have, say), located in
+     * the mapping file like a validation problem.
+     *
+     * @param mapping a loaded mapping; never null
+     * @param table   one of its tables; never null
+     * @param key     the table's key, e.g. {@code bookmark}
+     * @param value   the value as written; may be null
+     * @param message what is wrong; never null
+     * @param hint    what to do; may be null
+     * @return the problem, at the key's value (or the table's start when the key is not written)
+     */
+    public static Problem tableProblem(JobMapping mapping, TableSpec table, String key, String value, String message,
+                                       String hint) {
+        int index = mapping.tables().indexOf(table);
+        for (int i = 0; index < 0 && i < mapping.tables().size(); i++) {
+            if (mapping.tables().get(i).tableName().equals(table.tableName())) {
+                index = i;
+            }
+        }
+        String path = "tables[" + index + "]." + key;
+        Location at = new Location(mapping.file().toString(), 1, 1);
+        Node root = TreeParser.parse(mapping.file(), new Problems());
+        if (root instanceof Node.MapNode top && top.entries().get("tables") != null
+                && top.entries().get("tables").value() instanceof Node.ListNode list && index >= 0
+                && index < list.items().size()) {
+            Node item = list.items().get(index);
+            at = item.location();
+            if (item instanceof Node.MapNode t && t.entries().get(key) != null) {
+                at = t.entries().get(key).value().location();
+            }
+        }
+        return new Problem(at, path, value, message, hint);
+    }
+
+    /**
      * @param files mapping files; the jobs' names (base names) must differ
      * @return the mappings in the order of {@code files}; never null
      * @throws MappingException with the problems of all files, file by file, when any file is invalid or two files

@@ -96,4 +96,19 @@ class CliIT {
         assertThat(h.caravan().exitCode()).isEqualTo(2);
         assertThat(h.caravan("run").exitCode()).as("run without files").isEqualTo(2);
     }
+
+    @Test
+    void aColumnMissingAtTheSourceIsNamedByFileLineAndKey() throws IOException {
+        PipelineHarness h = new PipelineHarness(dir, 1);
+        h.source("CREATE TABLE orders (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL)");
+        Path file = h.mapping("shop", "  - table_name: orders\n    cron: self-managed\n    mode: syncing\n"
+                + "    bookmark: modified_at\n    primary_key: id\n    primary_key_datatype: int\n");
+        PipelineHarness.Result r = h.caravan(PipelineHarness.runArgs(file));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("FAILED shop.orders: job shop, table orders: " + file + ":"
+                + position(file, "modified_at") + " tables[0].bookmark: column not found in orders (got 'modified_at');"
+                + " name one of its columns: id, updated_at");
+        assertThat(h.count(h.destinationDb(0), "SELECT count(*) FROM information_schema.tables"
+                + " WHERE table_schema = 'dw'")).isZero();
+    }
 }

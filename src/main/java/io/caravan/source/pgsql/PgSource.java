@@ -7,6 +7,7 @@ import io.caravan.batch.TableShape;
 import io.caravan.dialect.postgres.PgBinaryCodec;
 import io.caravan.dialect.postgres.PgConnections;
 import io.caravan.dialect.postgres.PostgresDialect;
+import io.caravan.mapping.MappingLoader;
 import io.caravan.mapping.Mode;
 import io.caravan.mapping.SourceSpec;
 import io.caravan.mapping.TableSpec;
@@ -88,7 +89,7 @@ public final class PgSource implements Source, KeySource {
         try {
             control = connect();
             run.register(control);
-            shape = describe(control);
+            shape = describe(control, run);
             String ceiling = queryString(control, SQL.clock());
             run.begin(shape, ceiling, table.mode() == Mode.MIRRORING ? this : null);
             List<ReadPlan> plans = plan(run, ceiling);
@@ -104,7 +105,7 @@ public final class PgSource implements Source, KeySource {
     }
 
     /** Reads the columns and key, applying the read's casts: user-defined types as text; strict: false. */
-    private TableShape describe(Connection c) throws SQLException {
+    private TableShape describe(Connection c, TableRun run) throws SQLException {
         List<Column> columns = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(SQL.describeColumns())) {
             ps.setString(1, table.sourceSchema());
@@ -135,9 +136,9 @@ public final class PgSource implements Source, KeySource {
             }
         }
         TableShape described = new TableShape(columns, key);
-        checkColumn(described, table.primaryKey(), "primary_key");
-        checkColumn(described, table.bookmark(), "bookmark");
-        checkColumn(described, table.partitionCol(), "partition_col");
+        checkColumn(run, described, table.primaryKey(), "primary_key");
+        checkColumn(run, described, table.bookmark(), "bookmark");
+        checkColumn(run, described, table.partitionCol(), "partition_col");
         if (!key.isEmpty()) {
             keyType = described.column(key.get(0)).sqlType();
         }
@@ -170,10 +171,13 @@ public final class PgSource implements Source, KeySource {
         return new Column(name, type, oid, notNull);
     }
 
-    private void checkColumn(TableShape s, String column, String key) throws SQLException {
+    /** @throws SourceException naming the mapping file, line and key when {@code column} is not in the table */
+    private void checkColumn(TableRun run, TableShape s, String column, String key) {
         if (column != null && s.indexOf(column) < 0) {
-            throw new SQLException(key + " column '" + column + "' not found in " + table.tableName() + " (columns: "
-                    + String.join(", ", s.columns().stream().map(Column::name).toList()) + ")");
+            String columns = String.join(", ", s.columns().stream().map(Column::name).toList());
+            throw new SourceException("job " + run.job() + ", table " + table.tableName() + ": "
+                    + MappingLoader.tableProblem(run.mapping(), table, key, column, "column not found in "
+                    + table.tableName(), "name one of its columns: " + columns).format(), null);
         }
     }
 
