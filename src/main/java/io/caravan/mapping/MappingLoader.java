@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * Loads job mappings (DMS seed keys, YAML or JSON), fills the defaults and validates them: per key (type, range,
- * pattern, allowed values, unknown keys) and across keys (mode versus required keys, {@code init_sql} versus
- * {@code url}, partitioning versus destination). Checks that need a live database are not made here.
+ * pattern, allowed values, unknown keys) and across keys (mode versus required keys, logging versus the primary
+ * key's type, {@code init_sql} versus {@code url}, partitioning versus destination, tables of one job landing in
+ * one destination table). Checks that need a live database are not made here.
  *
  * <p>Every problem of a file is collected before a {@link MappingException} is thrown; each names
  * {@code file:line:col} of the offending value (bad values), key (unknown keys) or enclosing map (missing keys).

@@ -7,7 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Reads and validates the mapping's {@code tables} list (DMS seed, "Tables"), filling the defaults. */
+/**
+ * Reads and validates the mapping's {@code tables} list (DMS seed, "Tables"), filling the defaults. Besides each
+ * key, it checks the keys of a table against each other (mode versus bookmark and primary key, logging versus the
+ * key's type, partitioning versus the destinations) and the tables of the job against each other (the same table
+ * twice, two tables landing in one destination table).
+ */
 final class TableReader {
 
     static final List<String> TABLE_KEYS = List.of("table_name", "cron", "mode", "batch_size", "bookmark",
@@ -21,6 +26,15 @@ final class TableReader {
     private final Map<String, DestinationSpec> destinations;
     private final Problems problems;
     private final Map<String, String> seen = new HashMap<>();
+    /** The first table landing in each destination table, by destination table name (the source name part). */
+    private final Map<String, Landing> landings = new HashMap<>();
+
+    /**
+     * @param path      the table's key path, e.g. {@code tables[0]}
+     * @param tableName its {@code table_name} as written, e.g. {@code sales.orders}
+     */
+    private record Landing(String path, String tableName) {
+    }
 
     private TableReader(Map<String, DestinationSpec> destinations, Problems problems) {
         this.destinations = destinations;
@@ -77,6 +91,7 @@ final class TableReader {
         String processDict = t.className("process_dict");
         String getTableName = t.className("get_table_name");
         checkModeKeys(t, mode);
+        checkLoggingKey(t, mode, keyType);
         checkPartitioning(t, partitionCol, format);
         t.finish();
         return new TableSpec(tableName, cron, mode, batchSize == null ? TableSpec.DEFAULT_BATCH_SIZE : batchSize,
@@ -98,8 +113,24 @@ final class TableReader {
         String first = seen.putIfAbsent(qualified, path);
         if (first != null) {
             t.problem("table_name", "table already listed at " + first, "list each table once");
+            return name;
         }
+        checkLanding(t, path, name);
         return name;
+    }
+
+    /**
+     * Destinations name a table after the source name without its schema, so {@code sales.orders} and
+     * {@code archive.orders} (or {@code orders}) of one job would write into one destination table.
+     */
+    private void checkLanding(MapReader t, String path, String name) {
+        String destinationTable = name.substring(name.indexOf('.') + 1);
+        Landing first = landings.putIfAbsent(destinationTable, new Landing(path, name));
+        if (first != null) {
+            t.problem("table_name", "lands in the same destination table '" + destinationTable + "' as "
+                            + first.path() + " (" + first.tableName() + ")",
+                    "move one of them to a job of its own with another destination schema");
+        }
     }
 
     private static String cron(MapReader t) {
@@ -162,6 +193,18 @@ final class TableReader {
         } else {
             requireKeyPair(t, hasKey || !hasType, hasType || !hasKey,
                     "required when primary_key_datatype is set", "required when primary_key is set");
+        }
+    }
+
+    /**
+     * Logging reads the rows whose key is above the stored cursor, so it needs a key that grows with every insert
+     * (the seed: "for logging mode, the primary key shall be auto-incremental"): int or datetime, not str or uuid.
+     */
+    private static void checkLoggingKey(MapReader t, Mode mode, KeyType keyType) {
+        if (mode == Mode.LOGGING && (keyType == KeyType.STR || keyType == KeyType.UUID)) {
+            t.problem("primary_key_datatype",
+                    "logging reads rows whose key is above the last one, so the key must grow with every insert",
+                    "use int or datetime, or use mode: syncing with a bookmark");
         }
     }
 

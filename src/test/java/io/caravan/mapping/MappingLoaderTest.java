@@ -2,6 +2,7 @@ package io.caravan.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -378,6 +379,79 @@ class MappingLoaderTest {
 
         assertProblems(file, file + ":19:17 tables[1].table_name: table already listed at tables[0] (got 'orders');"
                 + " list each table once");
+    }
+
+    @Test
+    void tablesDifferingOnlyBySchemaLandInOneDestinationTable() throws IOException {
+        Path file = write("shop.yaml", SHOP.replace("table_name: public.orders", "table_name: sales.orders")
+                + "  - table_name: archive.orders\n    cron: self-managed\n    mode: dumping\n"
+                + "  - table_name: orders\n    cron: self-managed\n    mode: dumping\n");
+
+        String hint = "; move one of them to a job of its own with another destination schema";
+        assertProblems(file,
+                file + ":19:17 tables[1].table_name: lands in the same destination table 'orders' as tables[0]"
+                        + " (sales.orders) (got 'archive.orders')" + hint,
+                file + ":22:17 tables[2].table_name: lands in the same destination table 'orders' as tables[0]"
+                        + " (sales.orders) (got 'orders')" + hint);
+    }
+
+    @Test
+    void unqualifiedTableAndSchemaQualifiedTwinLandInOneDestinationTable() throws IOException {
+        Path file = write("shop.yaml", SHOP.replace("table_name: public.orders", "table_name: orders")
+                + "  - table_name: items\n    cron: self-managed\n    mode: dumping\n"
+                + "  - table_name: archive.orders\n    cron: self-managed\n    mode: dumping\n");
+
+        assertProblems(file, file + ":22:17 tables[2].table_name: lands in the same destination table 'orders' as"
+                + " tables[0] (orders) (got 'archive.orders'); move one of them to a job of its own with another"
+                + " destination schema");
+    }
+
+    @Test
+    void sameTableTwiceIsOnlyReportedAsListedTwice() throws IOException {
+        Path file = write("shop.yaml", SHOP.replace("table_name: public.orders", "table_name: sales.orders")
+                + "  - table_name: sales.orders\n    cron: self-managed\n    mode: dumping\n");
+
+        assertProblems(file, file + ":19:17 tables[1].table_name: table already listed at tables[0]"
+                + " (got 'sales.orders'); list each table once");
+    }
+
+    @Test
+    void differentTablesInDifferentSchemasAreFine() throws IOException {
+        Path file = write("shop.yaml", SHOP.replace("table_name: public.orders", "table_name: sales.orders")
+                + "  - table_name: archive.items\n    cron: self-managed\n    mode: dumping\n"
+                + "  - table_name: refunds\n    cron: self-managed\n    mode: dumping\n");
+
+        assertThat(MappingLoader.load(file).tables()).extracting(TableSpec::tableName)
+                .containsExactly("sales.orders", "archive.items", "refunds");
+    }
+
+    @Test
+    void loggingNeedsAKeyThatGrows() throws IOException {
+        Path file = write("shop.yaml", SHOP.replace("mode: syncing", "mode: logging")
+                .replace("primary_key_datatype: int", "primary_key_datatype: uuid")
+                + "  - table_name: customers\n    cron: self-managed\n    mode: logging\n"
+                + "    primary_key: code\n    primary_key_datatype: str\n");
+
+        String why = " logging reads rows whose key is above the last one, so the key must grow with every insert";
+        String hint = "; use int or datetime, or use mode: syncing with a bookmark";
+        assertProblems(file,
+                file + ":18:27 tables[0].primary_key_datatype:" + why + " (got 'uuid')" + hint,
+                file + ":23:27 tables[1].primary_key_datatype:" + why + " (got 'str')" + hint);
+    }
+
+    @Test
+    void loggingWithIntOrDatetimeKeysAndOtherModesWithTextKeysAreFine() throws IOException {
+        Path file = write("shop.yaml", SHOP.replace("mode: syncing", "mode: logging")
+                + "  - table_name: events\n    cron: self-managed\n    mode: logging\n"
+                + "    primary_key: created_at\n    primary_key_datatype: datetime\n"
+                + "  - table_name: customers\n    cron: self-managed\n    mode: syncing\n"
+                + "    bookmark: updated_at\n    primary_key: code\n    primary_key_datatype: uuid\n"
+                + "  - table_name: lines\n    cron: self-managed\n    mode: dumping\n"
+                + "    primary_key: code\n    primary_key_datatype: str\n");
+
+        assertThat(MappingLoader.load(file).tables()).extracting(TableSpec::mode, TableSpec::primaryKeyDatatype)
+                .containsExactly(tuple(Mode.LOGGING, KeyType.INT), tuple(Mode.LOGGING, KeyType.DATETIME),
+                        tuple(Mode.SYNCING, KeyType.UUID), tuple(Mode.DUMPING, KeyType.STR));
     }
 
     @Test
