@@ -33,7 +33,12 @@ public class SinkEndpoint extends DefaultEndpoint {
                 Batch batch = exchange.getIn().getMandatoryBody(Batch.class);
                 CaravanRuntime runtime = getCamelContext().getRegistry()
                         .lookupByNameAndType(CaravanRuntime.BEAN, CaravanRuntime.class);
-                runtime.destination(batch.run(), destination).write(batch);
+                try {
+                    runtime.destination(batch.run(), destination).write(batch);
+                } catch (RuntimeException e) {
+                    batch.run().fail(e);
+                    throw e;
+                }
             }
         };
     }

@@ -83,6 +83,8 @@ class StrictAndImproperIT {
         assertThat(h.rows(dst, "SELECT id || ' ' || note FROM dw.notes WHERE id IN (5, 7, 40, 51) ORDER BY id"))
                 .containsExactly("5 changed", "7 n7", "40 changed", "51 new");
         assertThat(h.count(dst, "SELECT count(*) FROM dw.notes")).isEqualTo(51);
-        assertThat(rowsRead(h.runOk(mapping))).isZero();
+        // text bookmarks may be coarser than a microsecond, so rows sharing the last value are read again (one here)
+        assertThat(rowsRead(h.runOk(mapping))).isEqualTo(1);
+        assertThat(h.count(dst, "SELECT count(*) FROM dw.notes")).isEqualTo(51);
     }
 }

@@ -69,7 +69,8 @@ final class MirrorDiff {
 
     private Map<Integer, List<Long>> targetBuckets() throws SQLException {
         Map<Integer, List<Long>> out = new HashMap<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(SQL.keyBuckets(target, key))) {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery(SQL.keyBuckets(target, SQL.quote(key)))) {
             while (rs.next()) {
                 out.put(rs.getInt(1), List.of(rs.getLong(2), rs.getLong(3)));
             }
@@ -79,7 +80,7 @@ final class MirrorDiff {
 
     private List<String> targetKeys(List<Integer> buckets) throws SQLException {
         List<String> keys = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(SQL.keysInBuckets(target, key))) {
+        try (PreparedStatement ps = connection.prepareStatement(SQL.keysInBuckets(target, SQL.quote(key)))) {
             ps.setArray(1, connection.createArrayOf("int4", buckets.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -18,6 +18,14 @@ public final class PgConnections {
     }
 
     /**
+     * @return {@code url/dbName} for messages, with any password in a JDBC URL masked
+     */
+    public static String describe(String url, String dbName) {
+        String masked = url.replaceAll("(?i)(password=)[^&;]*", "$1******");
+        return masked.startsWith("jdbc:") ? masked : masked + "/" + dbName;
+    }
+
+    /**
      * @param url    the mapping's url; never null
      * @param dbName the mapping's db_name; never null
      * @return the JDBC URL
@@ -47,6 +55,16 @@ public final class PgConnections {
      */
     public static Connection open(String url, String dbName, String user, Secret password, String initSql)
             throws SQLException {
+        return open(url, dbName, user, password, initSql, true);
+    }
+
+    /**
+     * As {@link #open(String, String, String, Secret, String)}, optionally keeping the database's own time zone.
+     *
+     * @param utc false to leave the session in the time zone the server, database or role configure
+     */
+    public static Connection open(String url, String dbName, String user, Secret password, String initSql,
+                                  boolean utc) throws SQLException {
         if (EmbeddedPg.URL.equals(url)) {
             EmbeddedPg.get().ensureDatabase(dbName, initSql);
         }
@@ -56,7 +74,9 @@ public final class PgConnections {
             props.setProperty("password", password.resolve());
         }
         props.setProperty("ApplicationName", "caravan");
-        props.setProperty("options", "-c TimeZone=UTC");
+        if (utc) {
+            props.setProperty("options", "-c TimeZone=UTC");
+        }
         props.setProperty("tcpKeepAlive", "true");
         return DriverManager.getConnection(jdbcUrl(url, dbName), props);
     }

@@ -3,6 +3,10 @@ package io.caravan.dialect.postgres;
 import io.caravan.batch.Column;
 import io.caravan.dialect.SqlDialect;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -135,11 +139,19 @@ public final class PostgresDialect implements SqlDialect {
      * @return the expression, aliased to the column's name
      */
     public String selectColumn(String column, String castTo, boolean utc) {
+        String expression = columnExpression(column, castTo, utc);
+        return castTo == null && !utc ? expression : expression + " AS " + quote(column);
+    }
+
+    /**
+     * @return the value of a column as a read selects it, without alias (see {@link #selectColumn})
+     */
+    public String columnExpression(String column, String castTo, boolean utc) {
         String q = quote(column);
         if (utc) {
-            return "(" + q + " AT TIME ZONE 'UTC') AS " + q;
+            return "(" + q + " AT TIME ZONE 'UTC')";
         }
-        return castTo == null ? q : q + "::" + castTo + " AS " + q;
+        return castTo == null ? q : q + "::" + castTo;
     }
 
     /** @return an expression giving the bookmark as timestamptz when it holds text ({@code improper_bookmarks}) */
@@ -157,14 +169,34 @@ public final class PostgresDialect implements SqlDialect {
         return "(" + bookmarkExpr + ", " + keyExpr + ") > (" + bookmarkLiteral + ", " + keyLiteral + ")";
     }
 
-    /** @return a statement that gives the least of a cursor value and two lag-widened bounds, cast to {@code type} */
-    public String lowerBound(String cursorLiteral, String lastSuccess, String graceInterval, String ceiling,
-                             String bufferInterval, String type) {
-        return "SELECT LEAST(" + cursorLiteral
-                + ", (" + literal(lastSuccess, "timestamp with time zone") + " - " + literal(graceInterval, "interval")
-                + ")::" + type
-                + ", (" + literal(ceiling, "timestamp with time zone") + " - " + literal(bufferInterval, "interval")
-                + ")::" + type + ")::text";
+    /**
+     * @param candidates SQL expressions of one type (the cursor's bookmark and the lag-widened bounds); never empty
+     * @return a statement giving the least of them as text
+     */
+    public String lowerBound(List<String> candidates) {
+        return "SELECT LEAST(" + String.join(", ", candidates) + ")::text";
+    }
+
+    /**
+     * @param timestamptz an expression of type timestamptz
+     * @param type        a bookmark type
+     * @param zone        the source database's time zone, in which timestamps without time zone and dates are
+     *                    written (the wall clock of the applications that write them)
+     * @return the expression as a value of {@code type}: for timestamp without time zone and date, the wall clock of
+     *         {@code zone} at that instant
+     */
+    public String asBookmark(String timestamptz, String type, String zone) {
+        boolean local = type.equals("date") || type.startsWith("timestamp") && type.contains("without time zone");
+        return local ? "((" + timestamptz + ") AT TIME ZONE " + literal(zone, "text") + ")::" + type
+                : "(" + timestamptz + ")::" + type;
+    }
+
+    /** @return whether a column alone carries a unique index (or primary key); params schema, table, column */
+    public String isUniqueColumn() {
+        return "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+                + " AND a.attnum = i.indkey[0] WHERE i.indrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass"
+                + " AND i.indisunique AND i.indnkeyatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL"
+                + " AND a.attname = ?)";
     }
 
     /** @return {@code CREATE SCHEMA IF NOT EXISTS} */
@@ -287,20 +319,134 @@ public final class PostgresDialect implements SqlDialect {
                 + ")";
     }
 
-    /** @return per bucket: bucket, count of keys, sum of a second 32-bit hash of the key */
-    public String keyBuckets(String table, String key) {
-        String k = quote(key);
+    /**
+     * @param keyExpression the key as the read selects it (e.g. {@code "id"}, or a cast of it), so that both sides
+     *                      hash the same text
+     * @return per bucket: bucket, count of keys, sum of a second 32-bit hash of the key
+     */
+    public String keyBuckets(String table, String keyExpression) {
+        String k = keyExpression;
         return "SELECT " + bucketOf(k) + " AS b, count(*), coalesce(sum(('x' || substr(md5(" + k
                 + "::text), 9, 8))::bit(32)::int::bigint), 0) FROM " + table + " GROUP BY 1";
     }
 
-    /** @return text of every key in the buckets given as an int[] parameter */
-    public String keysInBuckets(String table, String key) {
-        return "SELECT " + quote(key) + "::text FROM " + table + " WHERE " + bucketOf(quote(key)) + " = ANY (?)";
+    /** @return text of every key (an expression, as in {@link #keyBuckets}) in the buckets given as an int[] */
+    public String keysInBuckets(String table, String keyExpression) {
+        return "SELECT " + keyExpression + "::text FROM " + table + " WHERE " + bucketOf(keyExpression) + " = ANY (?)";
     }
 
     /** @return DELETE of the keys given as a text[] parameter, cast to the key's type */
     public String deleteKeys(String table, String key, String keyType) {
         return "DELETE FROM " + table + " WHERE " + quote(key) + " = ANY (CAST(? AS text[])::" + keyType + "[])";
+    }
+
+    /** PostgreSQL's longest identifier, in bytes of UTF-8 (NAMEDATALEN - 1); a longer name is silently cut. */
+    public static final int MAX_IDENTIFIER_BYTES = 63;
+
+    /** Length of the hash tag a shortened derived name carries: {@code _} and 8 hex digits. */
+    private static final int TAG_LENGTH = 9;
+
+    /**
+     * A name derived from a table name, such as {@code orders__caravan_stage} or {@code orders_p2024_05}. PostgreSQL
+     * cuts names at {@value #MAX_IDENTIFIER_BYTES} bytes, so {@code <63-character t>__caravan_snapshot} would name
+     * {@code t} itself. When {@code base + suffix} is too long, the base is shortened on a character boundary and
+     * followed by {@code _} and 8 hex digits of the SHA-256 of the whole base: the name stays distinct from the base
+     * (and from the names derived from other bases) and is the same in every run.
+     *
+     * @param base   the table name the name derives from; never null
+     * @param suffix what the name ends with, e.g. {@code _default}; never null, at most 54 bytes of UTF-8
+     * @return {@code base + suffix} when it fits in 63 bytes of UTF-8, else
+     *         {@code <shortened base>_<8 hex digits><suffix>}, exactly 63 bytes or fewer; unquoted
+     * @throws IllegalArgumentException when the suffix leaves no room for the hash tag
+     */
+    public String derivedName(String base, String suffix) {
+        String whole = base + suffix;
+        if (utf8Length(whole) <= MAX_IDENTIFIER_BYTES) {
+            return whole;
+        }
+        int room = MAX_IDENTIFIER_BYTES - TAG_LENGTH - utf8Length(suffix);
+        if (room < 0) {
+            throw new IllegalArgumentException("suffix '" + suffix + "' is " + utf8Length(suffix) + " bytes; at most "
+                    + (MAX_IDENTIFIER_BYTES - TAG_LENGTH) + " leave room for the hash of the base");
+        }
+        return prefixWithin(base, room) + "_" + hash8(base) + suffix;
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** @return the longest prefix of {@code s} of whole characters that is at most {@code maxBytes} of UTF-8 */
+    private static String prefixWithin(String s, int maxBytes) {
+        int end = 0;
+        int bytes = 0;
+        while (end < s.length()) {
+            int next = s.offsetByCodePoints(end, 1);
+            int n = utf8Length(s.substring(end, next));
+            if (bytes + n > maxBytes) {
+                break;
+            }
+            bytes += n;
+            end = next;
+        }
+        return s.substring(0, end);
+    }
+
+    /** @return the first 4 bytes of the SHA-256 of {@code s} (UTF-8), as 8 lowercase hex digits */
+    private static String hash8(String s) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /**
+     * The text a run's advisory lock is keyed on (see {@link #tryAdvisoryLock}): every part quoted, so that no two
+     * different (job, table, target) give the same text.
+     *
+     * @param job    the job's name; never null
+     * @param table  the table as the mapping names it, e.g. {@code sales.orders}; never null
+     * @param schema the destination schema; never null
+     * @param target the destination table, unqualified; never null
+     * @return e.g. {@code caravan run "shop"."orders" -> "dw"."orders"}
+     */
+    public String runLockKey(String job, String table, String schema, String target) {
+        return "caravan run " + quote(job) + "." + quote(table) + " -> " + qualified(schema, target);
+    }
+
+    /**
+     * A session-level advisory lock keyed by the 64-bit {@code hashtextextended} of a text (see
+     * {@link #runLockKey}); held until it is unlocked or the session ends, whatever its transactions do.
+     *
+     * @return {@code SELECT pg_try_advisory_lock(..)}, one row: true when the session now holds the lock, false when
+     *         another session does (it never waits); param: the key text
+     */
+    public String tryAdvisoryLock() {
+        return "SELECT pg_try_advisory_lock(hashtextextended(?, 0))";
+    }
+
+    /** @return one row: whether a schema exists; param: schema */
+    public String schemaExists() {
+        return "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)";
+    }
+
+    /**
+     * Whether {@code INSERT ... ON CONFLICT (key)} has an arbiter: a unique index or constraint (primary key
+     * included) whose key columns are exactly {@code key}, in any order, that is valid, not deferrable, without
+     * predicate and without expressions ({@code INCLUDE} columns are not key columns).
+     *
+     * @return one row: true when there is one; params: schema, table (which must exist), key columns as a text[]
+     */
+    public String hasUniqueKey() {
+        return "SELECT EXISTS (SELECT 1 FROM pg_index i"
+                + " WHERE i.indrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass"
+                + " AND i.indisunique AND i.indimmediate AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL"
+                + " AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text)"
+                + " FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)"
+                + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+                + " WHERE k.ord <= i.indnkeyatts)"
+                + " = (SELECT array_agg(c ORDER BY c) FROM unnest(CAST(? AS text[])) AS c))";
     }
 }

@@ -128,7 +128,7 @@ final class PgBatchStream implements BatchStream {
         if (plan.initialCeiling() != null) {
             return Cursor.initial(key, plan.initialCeiling());
         }
-        if (plan.keyIndex() < 0) {
+        if (plan.keyIndex() < 0 && plan.bookmarkIndex() < 0) {
             return null;
         }
         String bookmark = plan.bookmarkIndex() < 0 ? null
@@ -169,6 +169,9 @@ final class PgBatchStream implements BatchStream {
 
     @Override
     public boolean hasNext() {
+        if (!done && run.status() == TableRun.Status.FAILED) {
+            close();
+        }
         if (done) {
             return false;
         }

@@ -63,6 +63,7 @@ public final class PgSource implements Source, KeySource {
     private TableShape shape;
     private String keyType;
     private final Map<String, Integer> sourceOids = new HashMap<>();
+    private String sourceZone = "UTC";
     private final Map<String, String> sourceTypes = new HashMap<>();
 
     /**
@@ -87,8 +88,13 @@ public final class PgSource implements Source, KeySource {
     @Override
     public BatchStream read(TableRun run) {
         try {
-            control = connect();
+            control = PgConnections.open(spec.url(), spec.dbName(), spec.username(), spec.password(), spec.initSql(),
+                    false);
             run.register(control);
+            sourceZone = queryString(control, "SHOW TimeZone");
+            try (Statement st = control.createStatement()) {
+                st.execute("SET TIME ZONE 'UTC'");
+            }
             shape = describe(control, run);
             String ceiling = queryString(control, SQL.clock());
             run.begin(shape, ceiling, table.mode() == Mode.MIRRORING ? this : null);
@@ -100,7 +106,7 @@ public final class PgSource implements Source, KeySource {
             return stream;
         } catch (SQLException e) {
             throw new SourceException("job " + run.job() + ", table " + table.tableName() + ": cannot read source "
-                    + spec.url() + "/" + spec.dbName() + ": " + e.getMessage(), e);
+                    + PgConnections.describe(spec.url(), spec.dbName()) + ": " + e.getMessage(), e);
         }
     }
 
@@ -139,6 +145,10 @@ public final class PgSource implements Source, KeySource {
         checkColumn(run, described, table.primaryKey(), "primary_key");
         checkColumn(run, described, table.bookmark(), "bookmark");
         checkColumn(run, described, table.partitionCol(), "partition_col");
+        checkBookmarkType(run);
+        if (table.primaryKey() != null && table.mode() != Mode.DUMPING) {
+            checkUniqueKey(c, run);
+        }
         if (!key.isEmpty()) {
             keyType = described.column(key.get(0)).sqlType();
         }
@@ -181,18 +191,83 @@ public final class PgSource implements Source, KeySource {
         }
     }
 
+    /** @throws SourceException at the mapping's bookmark unless it is a timestamp, timestamptz or date column */
+    private void checkBookmarkType(TableRun run) {
+        if (table.bookmark() == null || table.improperBookmarks()) {
+            return;
+        }
+        String type = sourceTypes.get(table.bookmark());
+        if (!type.equals("date") && !type.startsWith("timestamp")) {
+            throw new SourceException("job " + run.job() + ", table " + table.tableName() + ": "
+                    + MappingLoader.tableProblem(run.mapping(), table, "bookmark", table.bookmark(),
+                    "the bookmark column is of type " + type + ", not a date or time",
+                    "name a timestamptz, timestamp or date column that moves with every change, or set"
+                            + " improper_bookmarks: true for timestamps kept as text").format(), null);
+        }
+    }
+
+    /**
+     * Keyset reads, upserts and the mirror diff need {@code primary_key} to identify a row: a column that is not
+     * unique on its own (one column of a composite key, say) would merge distinct rows into one.
+     *
+     * @throws SourceException at the mapping's primary_key when no unique index covers that column alone
+     */
+    private void checkUniqueKey(Connection c, TableRun run) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SQL.isUniqueColumn())) {
+            ps.setString(1, table.sourceSchema());
+            ps.setString(2, table.sourceName());
+            ps.setString(3, table.primaryKey());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new SourceException("job " + run.job() + ", table " + table.tableName() + ": "
+                            + MappingLoader.tableProblem(run.mapping(), table, "primary_key", table.primaryKey(),
+                            "no primary key or unique index on this column alone in " + table.tableName(),
+                            "name a column that identifies one row (composite keys are not supported)").format(),
+                            null);
+                }
+            }
+        }
+    }
+
     /** The select list: each column with the cast {@link #readColumn} decided. */
     private List<String> selects() {
         List<String> out = new ArrayList<>();
         for (Column col : shape.columns()) {
-            int sourceOid = sourceOids.get(col.name());
-            boolean utc = col.typeOid() == TIMESTAMP_OID && sourceOid == TIMESTAMPTZ_OID;
-            boolean cast = !utc && sourceOid != col.typeOid();
-            String castTo = col.typeOid() == TEXT_OID ? "text" : col.typeOid() == TEXT_ARRAY_OID ? "text[]"
-                    : col.sqlType();
-            out.add(SQL.selectColumn(col.name(), cast ? castTo : null, utc));
+            out.add(read(col, true));
         }
         return out;
+    }
+
+    /** @return how the read selects {@code col}: as it is, cast, or as a UTC timestamp; aliased when asked */
+    private String read(Column col, boolean aliased) {
+        int sourceOid = sourceOids.get(col.name());
+        boolean utc = col.typeOid() == TIMESTAMP_OID && sourceOid == TIMESTAMPTZ_OID;
+        boolean cast = !utc && sourceOid != col.typeOid();
+        String castTo = col.typeOid() == TEXT_OID ? "text" : col.typeOid() == TEXT_ARRAY_OID ? "text[]"
+                : col.sqlType();
+        return aliased ? SQL.selectColumn(col.name(), cast ? castTo : null, utc)
+                : SQL.columnExpression(col.name(), cast ? castTo : null, utc);
+    }
+
+    /** @return the key as the read selects it, so that the mirror diff hashes the text the destination holds */
+    private String keyExpression() {
+        return read(shape.column(shape.primaryKey().get(0)), false);
+    }
+
+    /** @return {@code timestamptz} (an expression) as a bookmark value, in the source's time zone where local */
+    private String asBookmark(String timestamptz) {
+        return SQL.asBookmark(timestamptz, bookmarkType(), sourceZone);
+    }
+
+    /**
+     * @return true when the bookmark cannot tell apart changes made in the same microsecond: dates, timestamps of
+     *         lower precision, text. Such bookmarks are read from an inclusive bound with no key (every row
+     *         sharing the last value is read again), as a later change may bring another row to that same value.
+     */
+    private boolean coarseBookmark() {
+        String type = bookmarkType();
+        return table.improperBookmarks() || type.equals("date") || type.matches("timestamp\\([0-5]\\).*");
     }
 
     private List<ReadPlan> plan(TableRun run, String ceiling) throws SQLException {
@@ -227,12 +302,11 @@ public final class PgSource implements Source, KeySource {
                                         int keyIndex) throws SQLException {
         Cursor cursor = state.cursor();
         ReadPlan initial = initialPlan(cursor, ceiling, selects, key, keyIndex);
-        String type = bookmarkType();
-        String bookmarkAtCeiling = queryString(control, "SELECT " + SQL.literal(ceiling, "timestamp with time zone")
-                + "::" + type + "::text");
+        String bookmarkAtCeiling = queryString(control, "SELECT " + asBookmark(SQL.literal(ceiling,
+                "timestamp with time zone")) + "::text");
         TableState atInitialCeiling = new TableState(initial.finalCursor(), state.lastSuccessCeiling());
         ReadPlan incremental = incrementalPlan(atInitialCeiling, ceiling, selects, key, keyIndex);
-        ReadPlan catchUp = new ReadPlan(incremental.query(), incremental.bookmarkIndex(), keyIndex, null,
+        ReadPlan catchUp = new ReadPlan(incremental.query(), incremental.bookmarkIndex(), incremental.keyIndex(), null,
                 Cursor.incremental(bookmarkAtCeiling, null), cursor, incremental.bookmarkSuffix());
         return List.of(initial, catchUp);
     }
@@ -243,8 +317,8 @@ public final class PgSource implements Source, KeySource {
         List<String> where = cursor == null || cursor.keyValue() == null ? List.of()
                 : List.of(SQL.quote(key) + " > " + SQL.literal(cursor.keyValue(), keyType));
         String q = SQL.select(qualifiedTable, selects, where, List.of(SQL.quote(key)));
-        String bookmarkAtCeiling = queryString(control, "SELECT " + SQL.literal(initialCeiling,
-                "timestamp with time zone") + "::" + bookmarkType() + "::text");
+        String bookmarkAtCeiling = queryString(control, "SELECT " + asBookmark(SQL.literal(initialCeiling,
+                "timestamp with time zone")) + "::text");
         return new ReadPlan(q, -1, keyIndex, initialCeiling, Cursor.incremental(bookmarkAtCeiling, null), cursor, "");
     }
 
@@ -254,23 +328,34 @@ public final class PgSource implements Source, KeySource {
         String type = bookmarkType();
         String bookmark = table.improperBookmarks() ? SQL.improperBookmark(table.bookmark()) : SQL.quote(table.bookmark());
         String cursorLiteral = SQL.literal(cursor.bookmarkValue(), type);
-        String ceilingLiteral = "(" + SQL.literal(ceiling, "timestamp with time zone") + ")::" + type;
+        boolean coarse = coarseBookmark();
         List<String> where = new ArrayList<>();
         boolean lags = !table.bufferUpdationLag().isZero() || !table.graceUpdationLag().isZero();
-        if (!lags && cursor.keyValue() != null) {
+        if (!lags && !coarse && cursor.keyValue() != null) {
             where.add(SQL.after(bookmark, cursorLiteral, SQL.quote(key), SQL.literal(cursor.keyValue(), keyType)));
         } else {
-            String lower = lags ? queryString(control, SQL.lowerBound(cursorLiteral, state.lastSuccessCeiling(),
-                    interval(table.graceUpdationLag()), ceiling, interval(table.bufferUpdationLag()), type))
+            String lower = lags ? queryString(control, SQL.lowerBound(lowerBounds(state, ceiling, cursorLiteral)))
                     : cursor.bookmarkValue();
             where.add(bookmark + " >= " + SQL.literal(lower, type));
         }
-        where.add(bookmark + " <= " + ceilingLiteral);
+        where.add(bookmark + " <= " + asBookmark(SQL.literal(ceiling, "timestamp with time zone")));
         String q = SQL.select(qualifiedTable, selects, where, List.of(bookmark, SQL.quote(key)));
         int bookmarkIndex = shape.indexOf(table.bookmark());
         boolean utc = !table.improperBookmarks() && shape.columns().get(bookmarkIndex).typeOid() == TIMESTAMP_OID
                 && type.equals("timestamp with time zone");
-        return new ReadPlan(q, bookmarkIndex, keyIndex, null, null, cursor, utc ? "+00" : "");
+        return new ReadPlan(q, bookmarkIndex, coarse ? -1 : keyIndex, null, null, cursor, utc ? "+00" : "");
+    }
+
+    /** @return the cursor's bookmark and the lag-widened bounds, as bookmark values */
+    private List<String> lowerBounds(TableState state, String ceiling, String cursorLiteral) {
+        List<String> bounds = new ArrayList<>(List.of(cursorLiteral));
+        if (state.lastSuccessCeiling() != null) {
+            bounds.add(asBookmark(SQL.literal(state.lastSuccessCeiling(), "timestamp with time zone") + " - "
+                    + SQL.literal(interval(table.graceUpdationLag()), "interval")));
+        }
+        bounds.add(asBookmark(SQL.literal(ceiling, "timestamp with time zone") + " - "
+                + SQL.literal(interval(table.bufferUpdationLag()), "interval")));
+        return bounds;
     }
 
     private static String interval(io.caravan.mapping.Lag lag) {
@@ -304,7 +389,7 @@ public final class PgSource implements Source, KeySource {
     public Map<Integer, List<Long>> keyBuckets() {
         Map<Integer, List<Long>> out = new HashMap<>();
         try (Statement s = control.createStatement();
-             ResultSet rs = s.executeQuery(SQL.keyBuckets(qualifiedTable, shape.primaryKey().get(0)))) {
+             ResultSet rs = s.executeQuery(SQL.keyBuckets(qualifiedTable, keyExpression()))) {
             while (rs.next()) {
                 out.put(rs.getInt(1), List.of(rs.getLong(2), rs.getLong(3)));
             }
@@ -317,8 +402,7 @@ public final class PgSource implements Source, KeySource {
     @Override
     public List<String> keysIn(Collection<Integer> buckets) {
         List<String> keys = new ArrayList<>();
-        try (PreparedStatement ps = control.prepareStatement(SQL.keysInBuckets(qualifiedTable,
-                shape.primaryKey().get(0)))) {
+        try (PreparedStatement ps = control.prepareStatement(SQL.keysInBuckets(qualifiedTable, keyExpression()))) {
             Array array = control.createArrayOf("int4", buckets.toArray());
             ps.setArray(1, array);
             try (ResultSet rs = ps.executeQuery()) {

@@ -76,7 +76,7 @@ class PostgresDialectTest {
 
     @Test
     void mirrorBucketsHashTheKeyText() {
-        assertThat(SQL.keyBuckets("t", "id")).isEqualTo("SELECT (('x' || substr(md5(\"id\"::text), 1, 8))::bit(32)::int"
+        assertThat(SQL.keyBuckets("t", "\"id\"")).isEqualTo("SELECT (('x' || substr(md5(\"id\"::text), 1, 8))::bit(32)::int"
                 + " & 4095) AS b, count(*), coalesce(sum(('x' || substr(md5(\"id\"::text), 9, 8))::bit(32)::int::bigint),"
                 + " 0) FROM t GROUP BY 1");
         assertThat(SQL.deleteKeys("t", "id", "uuid"))
