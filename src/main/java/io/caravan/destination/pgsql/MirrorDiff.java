@@ -26,7 +26,8 @@ import java.util.Set;
 final class MirrorDiff {
 
     private static final PostgresDialect SQL = PostgresDialect.INSTANCE;
-    private static final int BUCKETS_PER_FETCH = 256;
+    /** About how many keys of each side one comparison step holds in memory. */
+    private static final long KEYS_PER_STEP = 50_000;
     private static final int KEYS_PER_DELETE = 10_000;
 
     private final Connection connection;
@@ -53,8 +54,9 @@ final class MirrorDiff {
             }
         }
         long deleted = 0;
-        for (int i = 0; i < differing.size(); i += BUCKETS_PER_FETCH) {
-            List<Integer> chunk = differing.subList(i, Math.min(differing.size(), i + BUCKETS_PER_FETCH));
+        int step = bucketsPerStep(targetBuckets);
+        for (int i = 0; i < differing.size(); i += step) {
+            List<Integer> chunk = differing.subList(i, Math.min(differing.size(), i + step));
             Set<String> sourceKeys = new HashSet<>(source.keysIn(chunk));
             List<String> gone = new ArrayList<>();
             for (String k : targetKeys(chunk)) {
@@ -65,6 +67,13 @@ final class MirrorDiff {
             deleted += delete(gone);
         }
         return deleted;
+    }
+
+    /** @return how many buckets to compare at once so that a step holds about {@link #KEYS_PER_STEP} keys */
+    private static int bucketsPerStep(Map<Integer, List<Long>> buckets) {
+        long keys = buckets.values().stream().mapToLong(b -> b.get(0)).sum();
+        long perBucket = Math.max(1, keys / KeySource.BUCKETS);
+        return (int) Math.max(1, Math.min(KeySource.BUCKETS, KEYS_PER_STEP / perBucket));
     }
 
     private Map<Integer, List<Long>> targetBuckets() throws SQLException {
