@@ -51,7 +51,8 @@ public class TableConsumer extends ScheduledPollConsumer {
         try {
             run = runtime.newRun(endpoint.getMapping(), endpoint.getTable(), endpoint.getBatchSize());
         } catch (RuntimeException e) {
-            tracker.failedToStart(key(), endpoint.getMapping() + " table " + endpoint.getTable() + ": " + e.getMessage());
+            tracker.failedToStart(key(), endpoint.getMapping() + " table " + endpoint.getTable() + ": "
+                    + e.getMessage());
             return 0;
         }
         tracker.started(key(), run);

@@ -55,7 +55,8 @@ final class Summary {
     private static String[] row(TableRun run, String destination, DestinationStats s) {
         double seconds = run.seconds();
         long written = s == null ? 0 : s.rowsWritten();
-        return new String[] {run.job(), run.table().tableName(), destination, run.status().name().toLowerCase(Locale.ROOT),
+        return new String[] {run.job(), run.table().tableName(), destination,
+            run.status().name().toLowerCase(Locale.ROOT),
             String.format(Locale.ROOT, "%,d", run.rowsRead()),
             String.format(Locale.ROOT, "%,d", written),
             String.format(Locale.ROOT, "%,d", s == null ? 0 : s.rowsDeleted()),

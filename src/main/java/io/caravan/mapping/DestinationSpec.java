@@ -9,7 +9,8 @@ package io.caravan.mapping;
  * @param dbName          database name; never null
  * @param username        user name; empty when not given
  * @param password        password; {@link Secret#NONE} when not given
- * @param schema          target schema; never null: the default {@code sql_<source db_name>_dms} is filled in by the loader
+ * @param schema          target schema; never null: the default {@code sql_<source db_name>_dms} is filled in by
+ *                        the loader
  */
 public record DestinationSpec(String name, String destinationType, String url, String dbName, String username,
                               Secret password, String schema) {

@@ -3,7 +3,8 @@ package io.caravan.mapping;
 /**
  * One entry of the mapping's {@code tables} list (DMS seed, "Tables"), with defaults filled in by the loader.
  *
- * @param tableName          source table, {@code name} or {@code schema.name} (schema {@code public} when absent); never null
+ * @param tableName          source table, {@code name} or {@code schema.name} (schema {@code public} when absent);
+ *                           never null
  * @param cron               {@code self-managed}, a Quartz expression or the seed's 8-field form; never null
  * @param mode               never null
  * @param batchSize          rows per batch, 1 or more; default 10000
@@ -18,7 +19,8 @@ package io.caravan.mapping;
  * @param strict             true keeps json/jsonb and time zones as they are; false stringifies json and writes
  *                           datetimes in UTC; default true
  * @param processDict        class name of the record transformer for this table; null for the job's (or identity)
- * @param getTableName       class name choosing each record's destination table; null for the job's (or the source name)
+ * @param getTableName       class name choosing each record's destination table; null for the job's (or the source
+ *                           name)
  */
 public record TableSpec(String tableName, String cron, Mode mode, int batchSize, String bookmark,
                         boolean improperBookmarks, String primaryKey, KeyType primaryKeyDatatype, String partitionCol,

@@ -72,7 +72,8 @@ public final class EmbeddedPg {
         if (initSql == null) {
             return;
         }
-        try (Connection c = server.getDatabase("postgres", database).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = server.getDatabase("postgres", database).getConnection();
+             Statement s = c.createStatement()) {
             s.execute(Files.readString(Path.of(initSql)));
         } catch (SQLException | IOException e) {
             try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {

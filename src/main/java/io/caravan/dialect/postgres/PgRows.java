@@ -34,7 +34,8 @@ public final class PgRows {
             p += 2;
             Map<String, Object> record = new LinkedHashMap<>();
             for (Column c : columns) {
-                int len = ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
+                int len = ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8)
+                        | (b[p + 3] & 0xff);
                 p += 4;
                 record.put(c.name(), len < 0 ? null : PgBinaryCodec.decode(c.typeOid(), b, p, len));
                 p += Math.max(len, 0);
