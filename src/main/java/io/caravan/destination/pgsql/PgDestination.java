@@ -38,6 +38,10 @@ import java.util.Set;
  * into the target. Dumping copies into a per-run snapshot table that the last batch appends to the target, stamped
  * with {@code migration_snapshot_date}, so a run that dies leaves no partial snapshot. With {@code partition_col},
  * the target is range-partitioned by month, months created as they appear, plus a default partition.
+ *
+ * <p>Names derived from the target's ({@code <t>__caravan_stage}, {@code <t>__caravan_snapshot},
+ * {@code <t>_pYYYY_MM}, {@code <t>_default}) are kept within PostgreSQL's 63 bytes by
+ * {@link PostgresDialect#derivedName}.
  */
 public final class PgDestination implements Destination {
 
@@ -46,6 +50,8 @@ public final class PgDestination implements Destination {
         0, 0, 0, 0, 0, 0, 0, 0};
     private static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String STAGE_SUFFIX = "__caravan_stage";
+    private static final String SNAPSHOT_SUFFIX = "__caravan_snapshot";
 
     private final TableRun run;
     private final DestinationSpec spec;
@@ -130,18 +136,21 @@ public final class PgDestination implements Destination {
                 }
             }
         }
-        String stage = name + "__caravan_stage";
+        String stage = SQL.derivedName(name, STAGE_SUFFIX);
         execute(SQL.createStage(stage, shape.columns()));
-        String snapshot = null;
-        if (table.mode() == Mode.DUMPING) {
-            snapshot = SQL.qualified(spec.schema(), name + "__caravan_snapshot");
-            execute(SQL.dropTable(snapshot));
-            execute(SQL.createTable(snapshot, shape.columns(), List.of(), null, true));
-        }
+        String snapshot = table.mode() == Mode.DUMPING ? createSnapshot(name) : null;
         boolean direct = table.mode() != Mode.DUMPING && table.partitionCol() == null && !shape.primaryKey().isEmpty();
         t = new TargetTable(name, qualified, SQL.quote(stage), snapshot, direct);
         targets.put(name, t);
         return t;
+    }
+
+    /** @return the qualified snapshot table of a dump, created empty (any left by a run that died is dropped) */
+    private String createSnapshot(String name) throws SQLException {
+        String snapshot = SQL.qualified(spec.schema(), SQL.derivedName(name, SNAPSHOT_SUFFIX));
+        execute(SQL.dropTable(snapshot));
+        execute(SQL.createTable(snapshot, run.shape().columns(), List.of(), null, true));
+        return snapshot;
     }
 
     private Set<String> existingColumns(String name) throws SQLException {
@@ -173,7 +182,8 @@ public final class PgDestination implements Destination {
         }
         execute(SQL.createTable(qualified, columns, key, partitionCol, false));
         if (partitionCol != null) {
-            execute(SQL.createDefaultPartition(qualified, SQL.qualified(spec.schema(), name + "_default")));
+            String partition = SQL.derivedName(name, "_default");
+            execute(SQL.createDefaultPartition(qualified, SQL.qualified(spec.schema(), partition)));
         }
     }
 
@@ -272,8 +282,8 @@ public final class PgDestination implements Destination {
         for (String month : months) {
             if (t.months.add(month)) {
                 java.time.LocalDate from = java.time.LocalDate.parse(month);
-                String partition = SQL.qualified(spec.schema(), t.name + "_p" + from.getYear() + "_"
-                        + String.format("%02d", from.getMonthValue()));
+                String partition = SQL.qualified(spec.schema(), SQL.derivedName(t.name,
+                        "_p" + from.getYear() + "_" + String.format("%02d", from.getMonthValue())));
                 execute(SQL.createMonthPartition(t.qualified, partition, from.toString(),
                         from.plusMonths(1).toString(), type));
             }
