@@ -39,9 +39,9 @@ import java.util.Set;
  * with {@code migration_snapshot_date}, so a run that dies leaves no partial snapshot. With {@code partition_col},
  * the target is range-partitioned by month, months created as they appear, plus a default partition.
  *
- * <p>Names derived from the target's ({@code <t>__caravan_stage}, {@code <t>__caravan_snapshot},
- * {@code <t>_pYYYY_MM}, {@code <t>_default}) are kept within PostgreSQL's 63 bytes by
- * {@link PostgresDialect#derivedName}.
+ * <p>A target that existed before the run must have a unique key on exactly the key it is written by. Names derived
+ * from the target's ({@code <t>__caravan_stage}, {@code <t>__caravan_snapshot}, {@code <t>_pYYYY_MM},
+ * {@code <t>_default}) are kept within PostgreSQL's 63 bytes by {@link PostgresDialect#derivedName}.
  */
 public final class PgDestination implements Destination {
 
@@ -94,11 +94,18 @@ public final class PgDestination implements Destination {
             }
             connection.commit();
             stats.addWrite(rows, bytes, System.nanoTime() - start);
+        } catch (DestinationException e) {
+            rollback();
+            throw e;
         } catch (SQLException | RuntimeException e) {
             rollback();
-            throw new DestinationException("job " + run.job() + ", table " + table.tableName() + ", destination "
-                    + spec.name() + ": " + describe(e), e);
+            throw new DestinationException(where() + ": " + describe(e), e);
         }
+    }
+
+    /** @return {@code job <job>, table <table>, destination <destination>}, the start of every message */
+    private String where() {
+        return "job " + run.job() + ", table " + table.tableName() + ", destination " + spec.name();
     }
 
     private static String describe(Exception e) {
@@ -130,6 +137,7 @@ public final class PgDestination implements Destination {
         if (existing.isEmpty()) {
             createTable(qualified, name, shape);
         } else {
+            checkUniqueKey(name);
             for (Column c : shape.columns()) {
                 if (!existing.contains(c.name())) {
                     execute(SQL.addColumn(qualified, c));
@@ -153,6 +161,55 @@ public final class PgDestination implements Destination {
         return snapshot;
     }
 
+    /**
+     * @return the key the target is written by: the source's key, then {@code migration_snapshot_date} for a dump,
+     *         then the partition column unless the key has it; empty when the source has no key
+     */
+    private List<String> targetKey() {
+        List<String> key = new ArrayList<>(run.shape().primaryKey());
+        if (key.isEmpty()) {
+            return key;
+        }
+        if (table.mode() == Mode.DUMPING) {
+            key.add(PostgresDialect.SNAPSHOT_COLUMN);
+        }
+        String partitionCol = table.partitionCol();
+        if (partitionCol != null && !key.contains(partitionCol)) {
+            key.add(partitionCol);
+        }
+        return key;
+    }
+
+    /**
+     * A target that existed before the run must have a unique key on exactly {@link #targetKey()}: without one, a
+     * direct COPY never meets the unique violation that makes it merge instead, and every row written again (a batch
+     * replayed after a crash, a row re-read inside a lag) would be there twice.
+     *
+     * @throws DestinationException naming the target and the key, and what to do
+     */
+    private void checkUniqueKey(String name) throws SQLException {
+        List<String> key = targetKey();
+        if (key.isEmpty() || hasUniqueKey(name, key)) {
+            return;
+        }
+        String columns = String.join(", ", key);
+        throw new DestinationException(where() + ": target table " + spec.schema() + "." + name
+                + " exists without a primary key or unique index on exactly (" + columns + "), so rows written again"
+                + " would be duplicated; add a primary key on (" + columns + ") or drop the table and let Caravan"
+                + " create it", null);
+    }
+
+    private boolean hasUniqueKey(String name, List<String> key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(SQL.hasUniqueKey())) {
+            ps.setString(1, spec.schema());
+            ps.setString(2, name);
+            ps.setArray(3, connection.createArrayOf("text", key.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     private Set<String> existingColumns(String name) throws SQLException {
         Set<String> out = new java.util.HashSet<>();
         try (PreparedStatement ps = connection.prepareStatement(SQL.existingColumns())) {
@@ -169,18 +226,11 @@ public final class PgDestination implements Destination {
 
     private void createTable(String qualified, String name, TableShape shape) throws SQLException {
         List<Column> columns = new ArrayList<>(shape.columns());
-        List<String> key = new ArrayList<>(shape.primaryKey());
         if (table.mode() == Mode.DUMPING) {
             columns.add(new Column(PostgresDialect.SNAPSHOT_COLUMN, "timestamp with time zone", 1184, true));
-            if (!key.isEmpty()) {
-                key.add(PostgresDialect.SNAPSHOT_COLUMN);
-            }
         }
         String partitionCol = table.partitionCol();
-        if (partitionCol != null && !key.isEmpty() && !key.contains(partitionCol)) {
-            key.add(partitionCol);
-        }
-        execute(SQL.createTable(qualified, columns, key, partitionCol, false));
+        execute(SQL.createTable(qualified, columns, targetKey(), partitionCol, false));
         if (partitionCol != null) {
             String partition = SQL.derivedName(name, "_default");
             execute(SQL.createDefaultPartition(qualified, SQL.qualified(spec.schema(), partition)));
