@@ -39,9 +39,11 @@ import java.util.Set;
  * with {@code migration_snapshot_date}, so a run that dies leaves no partial snapshot. With {@code partition_col},
  * the target is range-partitioned by month, months created as they appear, plus a default partition.
  *
- * <p>A target that existed before the run must have a unique key on exactly the key it is written by. Names derived
- * from the target's ({@code <t>__caravan_stage}, {@code <t>__caravan_snapshot}, {@code <t>_pYYYY_MM},
- * {@code <t>_default}) are kept within PostgreSQL's 63 bytes by {@link PostgresDialect#derivedName}.
+ * <p>A run holds a session-level advisory lock on (job, table, target) for as long as its connection is open, so two
+ * runs of one table never share a staging or snapshot table; the second fails at once. A target that existed before
+ * the run must have a unique key on exactly the key it is written by. Names derived from the target's
+ * ({@code <t>__caravan_stage}, {@code <t>__caravan_snapshot}, {@code <t>_pYYYY_MM}, {@code <t>_default}) are kept
+ * within PostgreSQL's 63 bytes by {@link PostgresDialect#derivedName}.
  */
 public final class PgDestination implements Destination {
 
@@ -76,11 +78,7 @@ public final class PgDestination implements Destination {
         long start = System.nanoTime();
         try {
             if (connection == null) {
-                connection = PgConnections.open(spec.url(), spec.dbName(), spec.username(), spec.password(), null);
-                try (Statement s = connection.createStatement()) {
-                    s.execute(SQL.createSchema(spec.schema()));
-                }
-                connection.setAutoCommit(false);
+                connect();
             }
             long rows = 0;
             long bytes = 0;
@@ -106,6 +104,53 @@ public final class PgDestination implements Destination {
     /** @return {@code job <job>, table <table>, destination <destination>}, the start of every message */
     private String where() {
         return "job " + run.job() + ", table " + table.tableName() + ", destination " + spec.name();
+    }
+
+    /**
+     * Opens the session: takes the run's lock, makes sure the schema exists, then turns auto-commit off. A session
+     * that fails on the way is closed, which releases the lock.
+     */
+    private void connect() throws SQLException {
+        Connection c = PgConnections.open(spec.url(), spec.dbName(), spec.username(), spec.password(), null);
+        try {
+            lock(c);
+            createSchema(c);
+            c.setAutoCommit(false);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        connection = c;
+    }
+
+    /**
+     * Takes the session-level advisory lock of (job, table, target), held until the connection closes: two runs of
+     * one table at once (two {@code caravan run}, or a run still going when the next starts) would share its staging
+     * and snapshot tables, and two dumps would publish each other's rows.
+     *
+     * @throws DestinationException when another session holds the lock
+     */
+    private void lock(Connection c) throws SQLException {
+        String target = table.sourceName();
+        boolean granted;
+        try (PreparedStatement ps = c.prepareStatement(SQL.tryAdvisoryLock())) {
+            ps.setString(1, SQL.runLockKey(run.job(), table.tableName(), spec.schema(), target));
+            try (ResultSet rs = ps.executeQuery()) {
+                granted = rs.next() && rs.getBoolean(1);
+            }
+        }
+        if (!granted) {
+            throw new DestinationException("another run of job " + run.job() + " table " + table.tableName()
+                    + " is writing to destination " + spec.name() + " (" + spec.schema() + "." + target
+                    + "); wait for it or stop it", null);
+        }
+    }
+
+    /** Creates the schema unless it exists. */
+    private void createSchema(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(SQL.createSchema(spec.schema()));
+        }
     }
 
     private static String describe(Exception e) {
@@ -379,16 +424,21 @@ public final class PgDestination implements Destination {
         }
     }
 
+    /** Rolls back what is uncommitted and closes the connection, which ends the session and releases its lock. */
     @Override
     public void close() {
         if (connection != null) {
             rollback();
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // nothing uncommitted is kept
-            }
+            closeQuietly(connection);
             connection = null;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // nothing uncommitted is kept, and the server ends the session (and its lock) with the socket
         }
     }
 }
