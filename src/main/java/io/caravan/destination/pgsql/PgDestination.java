@@ -52,6 +52,7 @@ public final class PgDestination implements Destination {
         0, 0, 0, 0, 0, 0, 0, 0};
     private static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String DUPLICATE_SCHEMA = "42P06";
     private static final String STAGE_SUFFIX = "__caravan_stage";
     private static final String SNAPSHOT_SUFFIX = "__caravan_snapshot";
 
@@ -146,10 +147,26 @@ public final class PgDestination implements Destination {
         }
     }
 
-    /** Creates the schema unless it exists. */
+    /**
+     * Creates the schema unless it exists. The tables of a job start together on a fresh destination, so two
+     * sessions may both find it missing; the one whose {@code CREATE SCHEMA IF NOT EXISTS} loses the race fails with
+     * 23505 (on {@code pg_namespace_nspname_index}) or 42P06, and the schema exists all the same.
+     */
     private void createSchema(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SQL.schemaExists())) {
+            ps.setString(1, spec.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    return;
+                }
+            }
+        }
         try (Statement s = c.createStatement()) {
             s.execute(SQL.createSchema(spec.schema()));
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState()) && !DUPLICATE_SCHEMA.equals(e.getSQLState())) {
+                throw e;
+            }
         }
     }
 
