@@ -14,8 +14,6 @@ import io.caravan.mapping.TableSpec;
 import io.caravan.source.BatchStream;
 import io.caravan.source.Source;
 import io.caravan.source.SourceException;
-import io.caravan.state.Cursor;
-import io.caravan.state.TableState;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -91,14 +89,17 @@ public final class PgSource implements Source, KeySource {
             control = PgConnections.open(spec.url(), spec.dbName(), spec.username(), spec.password(), spec.initSql(),
                     false);
             run.register(control);
-            sourceZone = queryString(control, "SHOW TimeZone");
+            sourceZone = ReadPlanner.queryString(control, "SHOW TimeZone");
             try (Statement st = control.createStatement()) {
                 st.execute("SET TIME ZONE 'UTC'");
             }
             shape = describe(control, run);
-            String ceiling = queryString(control, SQL.clock());
+            String ceiling = ReadPlanner.queryString(control, SQL.clock());
             run.begin(shape, ceiling, table.mode() == Mode.MIRRORING ? this : null);
-            List<ReadPlan> plans = plan(run, ceiling);
+            String bookmarkType = table.improperBookmarks() ? "timestamp with time zone"
+                    : table.bookmark() == null ? null : sourceTypes.get(table.bookmark());
+            List<ReadPlan> plans = new ReadPlanner(table, shape, qualifiedTable, selects(), keyType, bookmarkType,
+                    sourceZone, control).plan(run.cursorStore().load(run.job(), table.tableName()), ceiling);
             run.estimate(estimate(plans.get(0)));
             PgBatchStream stream = new PgBatchStream(run, this, plans);
             run.register(stream);
@@ -255,118 +256,6 @@ public final class PgSource implements Source, KeySource {
         return read(shape.column(shape.primaryKey().get(0)), false);
     }
 
-    /** @return {@code timestamptz} (an expression) as a bookmark value, in the source's time zone where local */
-    private String asBookmark(String timestamptz) {
-        return SQL.asBookmark(timestamptz, bookmarkType(), sourceZone);
-    }
-
-    /**
-     * @return true when the bookmark cannot tell apart changes made in the same microsecond: dates, timestamps of
-     *         lower precision, text. Such bookmarks are read from an inclusive bound with no key (every row
-     *         sharing the last value is read again), as a later change may bring another row to that same value.
-     */
-    private boolean coarseBookmark() {
-        String type = bookmarkType();
-        return table.improperBookmarks() || type.equals("date") || type.matches("timestamp\\([0-5]\\).*");
-    }
-
-    private List<ReadPlan> plan(TableRun run, String ceiling) throws SQLException {
-        TableState state = run.cursorStore().load(run.job(), table.tableName());
-        Cursor cursor = state.cursor();
-        List<String> selects = selects();
-        String key = shape.primaryKey().isEmpty() ? null : shape.primaryKey().get(0);
-        int keyIndex = key == null ? -1 : shape.indexOf(key);
-        switch (table.mode()) {
-            case DUMPING:
-                return List.of(new ReadPlan(SQL.select(qualifiedTable, selects, List.of(), List.of()), -1, -1, null, null,
-                        null, ""));
-            case LOGGING: {
-                List<String> where = cursor == null || cursor.keyValue() == null ? List.of()
-                        : List.of(SQL.quote(key) + " > " + SQL.literal(cursor.keyValue(), keyType));
-                String q = SQL.select(qualifiedTable, selects, where, List.of(SQL.quote(key)));
-                return List.of(new ReadPlan(q, -1, keyIndex, null, null, cursor, ""));
-            }
-            default:
-                return cursor == null || cursor.phase() == Cursor.Phase.INITIAL
-                        ? initialPlans(state, ceiling, selects, key, keyIndex)
-                        : List.of(incrementalPlan(state, ceiling, selects, key, keyIndex));
-        }
-    }
-
-    /**
-     * The initial phase, then a catch-up pass in the same run: rows updated since the phase began (a resumed phase
-     * may have begun runs ago) have {@code bookmark >= initial ceiling} and are read by (bookmark, key) up to this
-     * run's ceiling, so the run ends with every row up to its ceiling written, and an inclusive cursor there.
-     */
-    private List<ReadPlan> initialPlans(TableState state, String ceiling, List<String> selects, String key,
-                                        int keyIndex) throws SQLException {
-        Cursor cursor = state.cursor();
-        ReadPlan initial = initialPlan(cursor, ceiling, selects, key, keyIndex);
-        String bookmarkAtCeiling = queryString(control, "SELECT " + asBookmark(SQL.literal(ceiling,
-                "timestamp with time zone")) + "::text");
-        TableState atInitialCeiling = new TableState(initial.finalCursor(), state.lastSuccessCeiling());
-        ReadPlan incremental = incrementalPlan(atInitialCeiling, ceiling, selects, key, keyIndex);
-        ReadPlan catchUp = new ReadPlan(incremental.query(), incremental.bookmarkIndex(), incremental.keyIndex(), null,
-                Cursor.incremental(bookmarkAtCeiling, null), cursor, incremental.bookmarkSuffix());
-        return List.of(initial, catchUp);
-    }
-
-    private ReadPlan initialPlan(Cursor cursor, String ceiling, List<String> selects, String key, int keyIndex)
-            throws SQLException {
-        String initialCeiling = cursor == null ? ceiling : cursor.initialCeiling();
-        List<String> where = cursor == null || cursor.keyValue() == null ? List.of()
-                : List.of(SQL.quote(key) + " > " + SQL.literal(cursor.keyValue(), keyType));
-        String q = SQL.select(qualifiedTable, selects, where, List.of(SQL.quote(key)));
-        String bookmarkAtCeiling = queryString(control, "SELECT " + asBookmark(SQL.literal(initialCeiling,
-                "timestamp with time zone")) + "::text");
-        return new ReadPlan(q, -1, keyIndex, initialCeiling, Cursor.incremental(bookmarkAtCeiling, null), cursor, "");
-    }
-
-    private ReadPlan incrementalPlan(TableState state, String ceiling, List<String> selects, String key,
-                                     int keyIndex) throws SQLException {
-        Cursor cursor = state.cursor();
-        String type = bookmarkType();
-        String bookmark = table.improperBookmarks() ? SQL.improperBookmark(table.bookmark()) : SQL.quote(table.bookmark());
-        String cursorLiteral = SQL.literal(cursor.bookmarkValue(), type);
-        boolean coarse = coarseBookmark();
-        List<String> where = new ArrayList<>();
-        boolean lags = !table.bufferUpdationLag().isZero() || !table.graceUpdationLag().isZero();
-        if (!lags && !coarse && cursor.keyValue() != null) {
-            where.add(SQL.after(bookmark, cursorLiteral, SQL.quote(key), SQL.literal(cursor.keyValue(), keyType)));
-        } else {
-            String lower = lags ? queryString(control, SQL.lowerBound(lowerBounds(state, ceiling, cursorLiteral)))
-                    : cursor.bookmarkValue();
-            where.add(bookmark + " >= " + SQL.literal(lower, type));
-        }
-        where.add(bookmark + " <= " + asBookmark(SQL.literal(ceiling, "timestamp with time zone")));
-        String q = SQL.select(qualifiedTable, selects, where, List.of(bookmark, SQL.quote(key)));
-        int bookmarkIndex = shape.indexOf(table.bookmark());
-        boolean utc = !table.improperBookmarks() && shape.columns().get(bookmarkIndex).typeOid() == TIMESTAMP_OID
-                && type.equals("timestamp with time zone");
-        return new ReadPlan(q, bookmarkIndex, coarse ? -1 : keyIndex, null, null, cursor, utc ? "+00" : "");
-    }
-
-    /** @return the cursor's bookmark and the lag-widened bounds, as bookmark values */
-    private List<String> lowerBounds(TableState state, String ceiling, String cursorLiteral) {
-        List<String> bounds = new ArrayList<>(List.of(cursorLiteral));
-        if (state.lastSuccessCeiling() != null) {
-            bounds.add(asBookmark(SQL.literal(state.lastSuccessCeiling(), "timestamp with time zone") + " - "
-                    + SQL.literal(interval(table.graceUpdationLag()), "interval")));
-        }
-        bounds.add(asBookmark(SQL.literal(ceiling, "timestamp with time zone") + " - "
-                + SQL.literal(interval(table.bufferUpdationLag()), "interval")));
-        return bounds;
-    }
-
-    private static String interval(io.caravan.mapping.Lag lag) {
-        return lag.days() + " days " + lag.hours() + " hours " + lag.minutes() + " minutes";
-    }
-
-    /** @return the type bookmarks are compared in: the column's source type, or timestamptz for text bookmarks */
-    String bookmarkType() {
-        return table.improperBookmarks() ? "timestamp with time zone" : sourceTypes.get(table.bookmark());
-    }
-
     private long estimate(ReadPlan plan) throws SQLException {
         if (plan.previous() != null && plan.initialCeiling() == null) {
             return -1;
@@ -416,10 +305,4 @@ public final class PgSource implements Source, KeySource {
         }
     }
 
-    private static String queryString(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
 }
