@@ -6,7 +6,6 @@ import io.caravan.batch.Column;
 import io.caravan.batch.DestinationStats;
 import io.caravan.batch.RowData;
 import io.caravan.batch.TableRun;
-import io.caravan.batch.TableShape;
 import io.caravan.destination.Destination;
 import io.caravan.destination.DestinationException;
 import io.caravan.dialect.postgres.PgBinaryCodec;
@@ -26,7 +25,6 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,14 +51,12 @@ public final class PgDestination implements Destination {
     private static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String DUPLICATE_SCHEMA = "42P06";
-    private static final String STAGE_SUFFIX = "__caravan_stage";
-    private static final String SNAPSHOT_SUFFIX = "__caravan_snapshot";
 
     private final TableRun run;
     private final DestinationSpec spec;
     private final TableSpec table;
     private final DestinationStats stats;
-    private final Map<String, TargetTable> targets = new HashMap<>();
+    private TargetTables targets;
     private Connection connection;
 
     /**
@@ -84,7 +80,7 @@ public final class PgDestination implements Destination {
             long rows = 0;
             long bytes = 0;
             for (BatchPart part : batch.parts()) {
-                TargetTable target = target(part.table());
+                TargetTable target = targets.get(part.table());
                 rows += writePart(target, part.rows());
                 bytes += part.rows().byteCount();
             }
@@ -122,6 +118,7 @@ public final class PgDestination implements Destination {
             throw e;
         }
         connection = c;
+        targets = new TargetTables(run, spec, c, where());
     }
 
     /**
@@ -177,125 +174,15 @@ public final class PgDestination implements Destination {
     }
 
     private void rollback() {
-        targets.clear();
+        if (targets != null) {
+            targets.clear();
+        }
         try {
             if (connection != null && !connection.getAutoCommit()) {
                 connection.rollback();
             }
         } catch (SQLException ignored) {
             // the connection is broken; the run fails and closes it
-        }
-    }
-
-    /** Creates or checks the target table on first sight in this run. */
-    private TargetTable target(String name) throws SQLException {
-        TargetTable t = targets.get(name);
-        if (t != null) {
-            return t;
-        }
-        String qualified = SQL.qualified(spec.schema(), name);
-        TableShape shape = run.shape();
-        Set<String> existing = existingColumns(name);
-        if (existing.isEmpty()) {
-            createTable(qualified, name, shape);
-        } else {
-            checkUniqueKey(name);
-            for (Column c : shape.columns()) {
-                if (!existing.contains(c.name())) {
-                    execute(SQL.addColumn(qualified, c));
-                }
-            }
-        }
-        String stage = SQL.derivedName(name, STAGE_SUFFIX);
-        execute(SQL.createStage(stage, shape.columns()));
-        String snapshot = table.mode() == Mode.DUMPING ? createSnapshot(name) : null;
-        boolean direct = table.mode() != Mode.DUMPING && table.partitionCol() == null && !shape.primaryKey().isEmpty();
-        t = new TargetTable(name, qualified, SQL.quote(stage), snapshot, direct);
-        targets.put(name, t);
-        return t;
-    }
-
-    /** @return the qualified snapshot table of a dump, created empty (any left by a run that died is dropped) */
-    private String createSnapshot(String name) throws SQLException {
-        String snapshot = SQL.qualified(spec.schema(), SQL.derivedName(name, SNAPSHOT_SUFFIX));
-        execute(SQL.dropTable(snapshot));
-        execute(SQL.createTable(snapshot, run.shape().columns(), List.of(), null, true));
-        return snapshot;
-    }
-
-    /**
-     * @return the key the target is written by: the source's key, then {@code migration_snapshot_date} for a dump,
-     *         then the partition column unless the key has it; empty when the source has no key
-     */
-    private List<String> targetKey() {
-        List<String> key = new ArrayList<>(run.shape().primaryKey());
-        if (key.isEmpty()) {
-            return key;
-        }
-        if (table.mode() == Mode.DUMPING) {
-            key.add(PostgresDialect.SNAPSHOT_COLUMN);
-        }
-        String partitionCol = table.partitionCol();
-        if (partitionCol != null && !key.contains(partitionCol)) {
-            key.add(partitionCol);
-        }
-        return key;
-    }
-
-    /**
-     * A target that existed before the run must have a unique key on exactly {@link #targetKey()}: without one, a
-     * direct COPY never meets the unique violation that makes it merge instead, and every row written again (a batch
-     * replayed after a crash, a row re-read inside a lag) would be there twice.
-     *
-     * @throws DestinationException naming the target and the key, and what to do
-     */
-    private void checkUniqueKey(String name) throws SQLException {
-        List<String> key = targetKey();
-        if (key.isEmpty() || hasUniqueKey(name, key)) {
-            return;
-        }
-        String columns = String.join(", ", key);
-        throw new DestinationException(where() + ": target table " + spec.schema() + "." + name
-                + " exists without a primary key or unique index on exactly (" + columns + "), so rows written again"
-                + " would be duplicated; add a primary key on (" + columns + ") or drop the table and let Caravan"
-                + " create it", null);
-    }
-
-    private boolean hasUniqueKey(String name, List<String> key) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(SQL.hasUniqueKey())) {
-            ps.setString(1, spec.schema());
-            ps.setString(2, name);
-            ps.setArray(3, connection.createArrayOf("text", key.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
-    }
-
-    private Set<String> existingColumns(String name) throws SQLException {
-        Set<String> out = new java.util.HashSet<>();
-        try (PreparedStatement ps = connection.prepareStatement(SQL.existingColumns())) {
-            ps.setString(1, spec.schema());
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
-    }
-
-    private void createTable(String qualified, String name, TableShape shape) throws SQLException {
-        List<Column> columns = new ArrayList<>(shape.columns());
-        if (table.mode() == Mode.DUMPING) {
-            columns.add(new Column(PostgresDialect.SNAPSHOT_COLUMN, "timestamp with time zone", 1184, true));
-        }
-        String partitionCol = table.partitionCol();
-        execute(SQL.createTable(qualified, columns, targetKey(), partitionCol, false));
-        if (partitionCol != null) {
-            String partition = SQL.derivedName(name, "_default");
-            execute(SQL.createDefaultPartition(qualified, SQL.qualified(spec.schema(), partition)));
         }
     }
 
@@ -326,7 +213,7 @@ public final class PgDestination implements Destination {
         copyIn(t.stage, columns, rows);
         List<String> key = run.shape().primaryKey();
         if (table.partitionCol() != null) {
-            ensureMonths(t, t.stage);
+            targets.ensureMonths(t, t.stage);
             execute(SQL.deleteMovedRows(t.qualified, t.stage, key, table.partitionCol()));
             key = new ArrayList<>(key);
             key.add(table.partitionCol());
@@ -381,41 +268,19 @@ public final class PgDestination implements Destination {
         }
     }
 
-    /** Creates the monthly partitions that rows of {@code source} need. */
-    private void ensureMonths(TargetTable t, String source) throws SQLException {
-        List<String> months = new ArrayList<>();
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery(SQL.monthsIn(source, table.partitionCol()))) {
-            while (rs.next()) {
-                months.add(rs.getString(1));
-            }
-        }
-        String type = run.shape().column(table.partitionCol()).sqlType();
-        for (String month : months) {
-            if (t.months.add(month)) {
-                java.time.LocalDate from = java.time.LocalDate.parse(month);
-                String partition = SQL.qualified(spec.schema(), SQL.derivedName(t.name,
-                        "_p" + from.getYear() + "_" + String.format("%02d", from.getMonthValue())));
-                execute(SQL.createMonthPartition(t.qualified, partition, from.toString(),
-                        from.plusMonths(1).toString(), type));
-            }
-        }
-    }
-
     /** Finishes the run inside the last batch's transaction. @return rows written by the finish */
     private long finish() throws SQLException {
         long written = 0;
         if (table.mode() == Mode.DUMPING) {
-            for (TargetTable t : targets.values()) {
-                written += publishSnapshot(t);
+            if (targets.all().isEmpty()) {
+                targets.get(table.sourceName());
             }
-            if (targets.isEmpty()) {
-                target(table.sourceName());
-                written += publishSnapshot(targets.get(table.sourceName()));
+            for (TargetTable t : targets.all()) {
+                written += publishSnapshot(t);
             }
         } else if (table.mode() == Mode.MIRRORING) {
             long start = System.nanoTime();
-            TargetTable t = target(table.sourceName());
+            TargetTable t = targets.get(table.sourceName());
             long deleted = new MirrorDiff(connection, run, t.qualified).deleteGoneRows();
             stats.addDelete(deleted, System.nanoTime() - start);
         }
@@ -424,7 +289,7 @@ public final class PgDestination implements Destination {
 
     private long publishSnapshot(TargetTable t) throws SQLException {
         if (table.partitionCol() != null) {
-            ensureMonths(t, t.snapshot);
+            targets.ensureMonths(t, t.snapshot);
         }
         String snapshotDate = SQL.literal(run.ceiling(), "timestamp with time zone");
         long n;
