@@ -125,4 +125,36 @@ class SourceEdgeCasesIT {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out() + r.err()).doesNotContain("Sup3rSecret").contains("password=******");
     }
+
+    @Test
+    void aKeyOfADomainTypeKeepsItsOwnOrderAcrossRuns() {
+        PipelineHarness h = new PipelineHarness(dir, 1);
+        h.source("CREATE DOMAIN order_id AS int CHECK (VALUE > 0)",
+                "CREATE TABLE dk (id order_id PRIMARY KEY, v text, updated_at timestamptz NOT NULL)",
+                "INSERT INTO dk SELECT g, 'a', now() - interval '1 day' FROM generate_series(1, 30) g");
+        Path mapping = h.mapping("shop", syncing("dk", "updated_at", "    batch_size: 7\n"));
+        h.runOk(mapping);
+        h.source("UPDATE dk SET v = 'b', updated_at = now() WHERE id IN (3, 25)");
+        h.runOk(mapping);
+        h.source("UPDATE dk SET v = 'c', updated_at = now() WHERE id IN (9, 10)");
+        h.runOk(mapping);
+        assertThat(h.tableRows(h.destinationDb(0), "dw.dk", "id::int, v", "id::int"))
+                .isEqualTo(h.tableRows(h.sourceDb(), "dk", "id::int, v", "id::int")).hasSize(30);
+    }
+
+    @Test
+    void improperBookmarksWithoutOffsetAreTimesOfTheSourceDatabaseTimeZone() {
+        PipelineHarness h = new PipelineHarness(dir, 1);
+        h.execute("postgres", "ALTER DATABASE " + h.sourceDb() + " SET timezone = 'America/New_York'");
+        String local = "to_char(localtimestamp, 'YYYY-MM-DD HH24:MI:SS.US')";
+        h.source("CREATE TABLE ev (id int PRIMARY KEY, v text, updated_at text NOT NULL DEFAULT " + local + ")",
+                "INSERT INTO ev (id, v) SELECT g, 'a' FROM generate_series(1, 5) g");
+        Path mapping = h.mapping("shop", syncing("ev", "updated_at", "    improper_bookmarks: true\n"));
+        h.runOk(mapping);
+        h.source("UPDATE ev SET v = 'changed', updated_at = " + local + " WHERE id = 3",
+                "INSERT INTO ev (id, v) VALUES (6, 'new')");
+        h.runOk(mapping);
+        assertThat(h.tableRows(h.destinationDb(0), "dw.ev", "id, v", "id"))
+                .isEqualTo(h.tableRows(h.sourceDb(), "ev", "id, v", "id")).hasSize(6);
+    }
 }

@@ -44,9 +44,9 @@ public final class EmbeddedPg {
                         .start();
                 instance = new EmbeddedPg(pg);
                 Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "caravan-embedded-pg-stop"));
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dir + ": "
-                        + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dir
+                        + " (is another caravan process using it? wait for it to finish): " + e.getMessage(), e);
             }
         }
         return instance;

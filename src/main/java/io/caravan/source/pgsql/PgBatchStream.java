@@ -228,10 +228,12 @@ final class PgBatchStream implements BatchStream {
         }
         closed = true;
         done = true;
-        CopyOut c = copy;
-        if (c != null && c.isActive()) {
+        Connection c = connection;
+        if (c != null) {
             try {
-                c.cancelCopy();
+                // cancel and abort without the driver's lock, which the reader thread holds while it waits for rows
+                c.unwrap(PGConnection.class).cancelQuery();
+                c.abort(Runnable::run);
             } catch (SQLException ignored) {
                 // the connection is closed next
             }

@@ -78,9 +78,14 @@ public final class PgSource implements Source, KeySource {
         this.qualifiedTable = SQL.qualified(table.sourceSchema(), table.sourceName());
     }
 
-    /** @return a new connection to the source */
+    /**
+     * @return a new connection to the source for a read: in UTC, except for text bookmarks
+     *         ({@code improper_bookmarks}), which are parsed in the source database's own time zone, as the
+     *         applications that write them mean them
+     */
     Connection connect() throws SQLException {
-        return PgConnections.open(spec.url(), spec.dbName(), spec.username(), spec.password(), spec.initSql());
+        return PgConnections.open(spec.url(), spec.dbName(), spec.username(), spec.password(), spec.initSql(),
+                !table.improperBookmarks());
     }
 
     @Override
@@ -142,6 +147,9 @@ public final class PgSource implements Source, KeySource {
                 }
             }
         }
+        if (columns.isEmpty()) {
+            throw new SQLException("table " + table.tableName() + " has no columns; there is nothing to copy");
+        }
         TableShape described = new TableShape(columns, key);
         checkColumn(run, described, table.primaryKey(), "primary_key");
         checkColumn(run, described, table.bookmark(), "bookmark");
@@ -151,7 +159,7 @@ public final class PgSource implements Source, KeySource {
             checkUniqueKey(c, run);
         }
         if (!key.isEmpty()) {
-            keyType = described.column(key.get(0)).sqlType();
+            keyType = sourceTypes.get(key.get(0));
         }
         return described;
     }

@@ -87,7 +87,7 @@ final class ReadPlanner {
             case LOGGING: {
                 List<String> where = cursor == null || cursor.keyValue() == null ? List.of()
                         : List.of(SQL.quote(key) + " > " + SQL.literal(cursor.keyValue(), keyType));
-                String q = SQL.select(qualifiedTable, selects, where, List.of(SQL.quote(key)));
+                String q = SQL.select(qualifiedTable, selects, where, List.of(column(key)));
                 return List.of(new ReadPlan(q, -1, keyIndex, null, null, cursor, ""));
             }
             default:
@@ -120,7 +120,7 @@ final class ReadPlanner {
         String initialCeiling = cursor == null ? ceiling : cursor.initialCeiling();
         List<String> where = cursor == null || cursor.keyValue() == null ? List.of()
                 : List.of(SQL.quote(key) + " > " + SQL.literal(cursor.keyValue(), keyType));
-        String q = SQL.select(qualifiedTable, selects, where, List.of(SQL.quote(key)));
+        String q = SQL.select(qualifiedTable, selects, where, List.of(column(key)));
         String bookmarkAtCeiling = queryString(control, "SELECT " + asBookmark(SQL.literal(initialCeiling,
                 "timestamp with time zone")) + "::text");
         return new ReadPlan(q, -1, keyIndex, initialCeiling, Cursor.incremental(bookmarkAtCeiling, null), cursor, "");
@@ -130,7 +130,7 @@ final class ReadPlanner {
                                      int keyIndex) throws SQLException {
         Cursor cursor = state.cursor();
         String type = bookmarkType();
-        String bookmark = table.improperBookmarks() ? SQL.improperBookmark(table.bookmark()) : SQL.quote(table.bookmark());
+        String bookmark = table.improperBookmarks() ? SQL.improperBookmark(table.bookmark()) : column(table.bookmark());
         String cursorLiteral = SQL.literal(cursor.bookmarkValue(), type);
         boolean coarse = coarseBookmark();
         List<String> where = new ArrayList<>();
@@ -138,12 +138,11 @@ final class ReadPlanner {
         if (!lags && !coarse && cursor.keyValue() != null) {
             where.add(SQL.after(bookmark, cursorLiteral, SQL.quote(key), SQL.literal(cursor.keyValue(), keyType)));
         } else {
-            String lower = lags ? queryString(control, SQL.lowerBound(lowerBounds(state, ceiling, cursorLiteral)))
-                    : cursor.bookmarkValue();
+            String lower = lags ? lowerBound(lowerBounds(state, ceiling, cursorLiteral)) : cursor.bookmarkValue();
             where.add(bookmark + " >= " + SQL.literal(lower, type));
         }
         where.add(bookmark + " <= " + asBookmark(SQL.literal(ceiling, "timestamp with time zone")));
-        String q = SQL.select(qualifiedTable, selects, where, List.of(bookmark, SQL.quote(key)));
+        String q = SQL.select(qualifiedTable, selects, where, List.of(bookmark, column(key)));
         int bookmarkIndex = shape.indexOf(table.bookmark());
         boolean utc = !table.improperBookmarks() && shape.columns().get(bookmarkIndex).typeOid() == TIMESTAMP_OID
                 && type.equals("timestamp with time zone");
@@ -160,6 +159,33 @@ final class ReadPlanner {
         bounds.add(asBookmark(SQL.literal(ceiling, "timestamp with time zone") + " - "
                 + SQL.literal(interval(table.bufferUpdationLag()), "interval")));
         return bounds;
+    }
+
+    /**
+     * @return a column of the source table itself, qualified: in ORDER BY a bare name would mean the output column
+     *         of that name, which may be cast (a key of a user-defined type is read as text, and text sorts
+     *         differently)
+     */
+    private String column(String name) {
+        return qualifiedTable + "." + SQL.quote(name);
+    }
+
+    /**
+     * @return the least of the bounds as text. Text bookmarks ({@code improper_bookmarks}) without an offset are
+     *         timestamps of the source database's time zone, so they are compared in that zone, as the reads do.
+     */
+    private String lowerBound(List<String> bounds) throws SQLException {
+        if (!table.improperBookmarks()) {
+            return queryString(control, SQL.lowerBound(bounds));
+        }
+        try (Statement s = control.createStatement()) {
+            s.execute("SET TIME ZONE " + SQL.literal(sourceZone, "text"));
+            try {
+                return queryString(control, SQL.lowerBound(bounds));
+            } finally {
+                s.execute("SET TIME ZONE 'UTC'");
+            }
+        }
     }
 
     private static String interval(Lag lag) {
