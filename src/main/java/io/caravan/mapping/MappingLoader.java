@@ -132,9 +132,9 @@ public final class MappingLoader {
                 "write a map with source, destination and tables");
         SourceSpec source = source(top.map("source", SOURCE_KEYS, "add source: with source_type, url and db_name"));
         Map<String, DestinationSpec> destinations = destinations(top, source, problems);
-        List<TableSpec> tables = TableReader.tables(top, destinations, problems);
         String processDict = top.className("process_dict");
         String getTableName = top.className("get_table_name");
+        List<TableSpec> tables = TableReader.tables(top, destinations, getTableName, problems);
         top.finish();
         return new JobMapping(name, file, source, destinations, tables, processDict, getTableName);
     }

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Reads and validates the mapping's {@code tables} list (DMS seed, "Tables"), filling the defaults. Besides each
  * key, it checks the keys of a table against each other (mode versus bookmark and primary key, logging versus the
- * key's type, partitioning versus the destinations) and the tables of the job against each other (the same table
- * twice, two tables landing in one destination table).
+ * key's type, partitioning versus the destinations, mirroring versus {@code get_table_name}) and the tables of the
+ * job against each other (the same table twice, two tables landing in one destination table).
  */
 final class TableReader {
 
@@ -24,6 +24,8 @@ final class TableReader {
     private static final Pattern TABLE_NAME = Pattern.compile("[^.\\s\"]+(\\.[^.\\s\"]+)?");
 
     private final Map<String, DestinationSpec> destinations;
+    /** The job's (top-level) {@code get_table_name}; null when none. */
+    private final String jobGetTableName;
     private final Problems problems;
     private final Map<String, String> seen = new HashMap<>();
     /** The first table landing in each destination table, by destination table name (the source name part). */
@@ -36,17 +38,20 @@ final class TableReader {
     private record Landing(String path, String tableName) {
     }
 
-    private TableReader(Map<String, DestinationSpec> destinations, Problems problems) {
+    private TableReader(Map<String, DestinationSpec> destinations, String jobGetTableName, Problems problems) {
         this.destinations = destinations;
+        this.jobGetTableName = jobGetTableName;
         this.problems = problems;
     }
 
     /**
      * @param top          the mapping's top-level map
      * @param destinations the job's destinations (for the partitioning rule)
+     * @param getTableName the job's top-level {@code get_table_name} (for the mirroring rule); null when none
      * @return the tables in file order; empty when the list is missing or empty (then a problem was added)
      */
-    static List<TableSpec> tables(MapReader top, Map<String, DestinationSpec> destinations, Problems problems) {
+    static List<TableSpec> tables(MapReader top, Map<String, DestinationSpec> destinations, String getTableName,
+                                  Problems problems) {
         Node.ListNode list = top.list("tables", "add tables: with at least one table");
         if (list == null) {
             return List.of();
@@ -54,7 +59,7 @@ final class TableReader {
         if (list.items().isEmpty()) {
             top.problem("tables", "at least one table is required", "add a table with table_name, cron and mode");
         }
-        TableReader reader = new TableReader(destinations, problems);
+        TableReader reader = new TableReader(destinations, getTableName, problems);
         List<TableSpec> tables = new ArrayList<>();
         for (int i = 0; i < list.items().size(); i++) {
             Node item = list.items().get(i);
@@ -93,6 +98,7 @@ final class TableReader {
         checkModeKeys(t, mode);
         checkLoggingKey(t, mode, keyType);
         checkPartitioning(t, partitionCol, format);
+        checkMirroringRoutes(t, mode);
         t.finish();
         return new TableSpec(tableName, cron, mode, batchSize == null ? TableSpec.DEFAULT_BATCH_SIZE : batchSize,
                 mode != null && mode.usesBookmark() ? bookmark : null, Boolean.TRUE.equals(improperBookmarks),
@@ -214,6 +220,26 @@ final class TableReader {
         }
         if (!hasType) {
             t.missing("primary_key_datatype", typeWhy, "add primary_key_datatype: one of " + KeyType.allowed());
+        }
+    }
+
+    /**
+     * Mirroring deletes, from the table named after the source table, the keys that table has and the source has
+     * not; rows that {@code get_table_name} routes to other tables are never deleted, and a row whose route changes
+     * stays in its old table as well as its new one. Reported at the table's {@code get_table_name}, or at its
+     * {@code mode} when the route comes from the job's {@code get_table_name}.
+     */
+    private void checkMirroringRoutes(MapReader t, Mode mode) {
+        if (mode != Mode.MIRRORING) {
+            return;
+        }
+        String why = "deletes never reach routed tables and a row that changes route is kept twice";
+        String hint = "use syncing, or drop get_table_name";
+        if (t.has("get_table_name")) {
+            t.problem("get_table_name", "mirroring cannot route rows to other tables: " + why, hint);
+        } else if (jobGetTableName != null) {
+            t.problem("mode", "mirroring cannot route rows with the job's get_table_name " + jobGetTableName + ": "
+                    + why, hint);
         }
     }
 

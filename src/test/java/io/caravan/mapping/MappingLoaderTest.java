@@ -454,6 +454,35 @@ class MappingLoaderTest {
                         tuple(Mode.SYNCING, KeyType.UUID), tuple(Mode.DUMPING, KeyType.STR));
     }
 
+    /**
+     * Mirroring deletes only from the table named after the source: with get_table_name, deletes never reached the
+     * routed tables and a row whose route changed was kept in both.
+     */
+    @Test
+    void mirroringRefusesGetTableNameOfTheTableOrOfTheJob() throws IOException {
+        Path table = write("shop.yaml", SHOP.replace("mode: syncing", "mode: mirroring")
+                + "    get_table_name: com.example.shop.ByRegion\n");
+        Path job = write("job.yaml", SHOP.replace("mode: syncing", "mode: mirroring")
+                + "  - table_name: items\n    cron: self-managed\n    mode: syncing\n    bookmark: updated_at\n"
+                + "    primary_key: id\n    primary_key_datatype: int\n"
+                + "get_table_name: com.example.shop.ByRegion\n");
+
+        String why = ": deletes never reach routed tables and a row that changes route is kept twice";
+        String hint = "; use syncing, or drop get_table_name";
+        assertProblems(table, table + ":19:21 tables[0].get_table_name: mirroring cannot route rows to other tables"
+                + why + " (got 'com.example.shop.ByRegion')" + hint);
+        assertProblems(job, job + ":15:11 tables[0].mode: mirroring cannot route rows with the job's get_table_name"
+                + " com.example.shop.ByRegion" + why + " (got 'mirroring')" + hint);
+    }
+
+    @Test
+    void syncingMayRouteWithGetTableName() throws IOException {
+        Path file = write("shop.yaml", SHOP + "    get_table_name: com.example.shop.ByRegion\n"
+                + "get_table_name: com.example.shop.ByRegion\n");
+
+        assertThat(MappingLoader.load(file).tables().get(0).getTableName()).isEqualTo("com.example.shop.ByRegion");
+    }
+
     @Test
     void initSqlOnlyWithEmbeddedUrl() throws IOException {
         Path bad = write("shop.yaml", SHOP.replace("  username: caravan", "  init_sql: seed.sql"));
