@@ -18,26 +18,33 @@ import java.util.Map;
 public class GetTableNameStep {
 
     private final GetTableName function;
+    private final String className;
 
     /** The default step: the source table's name. */
     public GetTableNameStep() {
         this.function = null;
+        this.className = null;
     }
 
     /** @param className a class implementing {@link GetTableName}, with a public no-argument constructor */
     public GetTableNameStep(String className) {
         this.function = UserClasses.instantiate(className, GetTableName.class, "get_table_name");
+        this.className = className;
     }
 
-    /** @param batch the exchange's body; its parts are regrouped by destination table */
+    /**
+     * @param batch the exchange's body; its parts are regrouped by destination table
+     * @throws ProcessorException when the class throws
+     */
     public void apply(Batch batch) {
         if (function == null) {
             return;
         }
+        String key = ProcessDictStep.keyColumn(batch);
         Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
         for (BatchPart part : batch.parts()) {
             for (Map<String, Object> record : ProcessDictStep.records(batch, part)) {
-                String name = function.tableName(record);
+                String name = tableName(record, key);
                 groups.computeIfAbsent(name == null ? part.table() : name, k -> new ArrayList<>()).add(record);
             }
         }
@@ -47,5 +54,13 @@ public class GetTableNameStep {
             parts.add(new BatchPart(batch.run().table().sourceName(), new RowData.Records(List.of())));
         }
         batch.replaceParts(parts);
+    }
+
+    private String tableName(Map<String, Object> record, String key) {
+        try {
+            return function.tableName(record);
+        } catch (RuntimeException e) {
+            throw ProcessDictStep.failed("get_table_name", className, key, key == null ? null : record.get(key), e);
+        }
     }
 }

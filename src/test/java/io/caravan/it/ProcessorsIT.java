@@ -82,6 +82,43 @@ class ProcessorsIT {
                 .containsExactly("PAID", "LATE");
     }
 
+    /**
+     * Mirroring compares the source's keys with the destination's: a process_dict that moved every key made the
+     * first run write rows 1001..1060 and then delete them all (their keys are not at the source), and succeed.
+     */
+    @Test
+    void mirroringRefusesAProcessDictThatChangesThePrimaryKey() {
+        PipelineHarness h = world();
+        Path mapping = h.mapping("shop", TABLE.replace("mode: syncing", "mode: mirroring")
+                + "    process_dict: io.caravan.it.ShiftKey\n");
+        PipelineHarness.Result r = h.caravan(PipelineHarness.runArgs(mapping));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out() + r.err()).contains("FAILED shop.orders: process_dict io.caravan.it.ShiftKey changed the"
+                + " primary key id to 1001 in the record with id=1; mirroring compares keys as the source holds them,"
+                + " so every row written under another key would be deleted: leave id as it is, or use syncing");
+        h.mapping("shop", TABLE.replace("mode: syncing", "mode: mirroring") + "    process_dict: io.caravan.it.Upper\n");
+        h.runOk(mapping);
+        h.source("DELETE FROM orders WHERE id IN (5, 6)");
+        h.runOk(mapping);
+        String dst = h.destinationDb(0);
+        assertThat(h.tableRows(dst, "dw.orders", COLUMNS, "id")).isEqualTo(processed(h, "")).hasSize(57);
+    }
+
+    @Test
+    void aThrowingProcessorIsNamedWithTheRecordsKey() {
+        PipelineHarness h = world();
+        Path processDict = h.mapping("shop", TABLE + "    process_dict: io.caravan.it.Boom\n");
+        PipelineHarness.Result r = h.caravan(PipelineHarness.runArgs(processDict));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out() + r.err()).contains("FAILED shop.orders: process_dict io.caravan.it.Boom failed on the"
+                + " record with id=7: no region for 7");
+        Path getTableName = h.mapping("shop", TABLE + "    get_table_name: io.caravan.it.Boom\n");
+        r = h.caravan(PipelineHarness.runArgs(getTableName));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out() + r.err()).contains("FAILED shop.orders: get_table_name io.caravan.it.Boom failed on the"
+                + " record with id=7: no region for 7");
+    }
+
     private static void assertRouted(PipelineHarness h) {
         String dst = h.destinationDb(0);
         assertThat(h.tableRows(dst, "dw.orders_eu", COLUMNS, "id")).isEqualTo(processed(h, " AND region = 'eu'"));
