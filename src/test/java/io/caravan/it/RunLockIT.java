@@ -14,10 +14,11 @@ import java.sql.SQLException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two runs of one table writing to one destination at once (two {@code caravan run}, or serve mode starting a run
- * while the last still goes) would share the staging and snapshot tables: two dumps would publish each other's rows.
- * A run holds an advisory lock on (job, table, target) while its connection is open; a second run fails at once,
- * and a run that ends, failed or not, leaves neither the lock nor a transaction behind.
+ * Two runs writing one destination table at once (two {@code caravan run}, serve mode starting a run while the last
+ * still goes, or two jobs writing one target) would share the snapshot table: two dumps would publish each other's
+ * rows. A run holds advisory locks on the target (and, syncing or logging, on its job and table) while its connection
+ * is open; a second run fails at once, and a run that ends, failed or not, leaves neither a lock nor a transaction
+ * behind.
  */
 class RunLockIT {
 
@@ -70,11 +71,11 @@ class RunLockIT {
         String dst = h.destinationDb(0);
         Path mapping = h.dir().resolve("shop.yaml");
         try (Connection other = PgServer.get().connect(dst)) {
-            assertThat(tryLock(other, SQL.runLockKey("shop", "orders", "dw", "orders"))).isTrue();
+            assertThat(tryLock(other, SQL.targetLockKey(dst, "dw", "orders"))).isTrue();
             PipelineHarness.Result r = h.caravan(PipelineHarness.runArgs(mapping));
             assertThat(r.exitCode()).isEqualTo(1);
-            assertThat(r.out() + r.err()).contains("another run of job shop table orders is writing to destination"
-                    + " warehouse (dw.orders); wait for it or stop it");
+            assertThat(r.out() + r.err()).contains("another run is writing to destination warehouse (dw.orders);"
+                    + " wait for it or stop it");
             assertThat(h.count(dst, "SELECT count(*) FROM pg_namespace WHERE nspname = 'dw'")).isZero();
         }
         h.runOk(mapping);
@@ -96,6 +97,7 @@ class RunLockIT {
         assertNothingLeftOn(h, dst);
         try (Connection other = PgServer.get().connect(dst)) {
             assertThat(tryLock(other, SQL.runLockKey("shop", "orders", "dw", "orders"))).isTrue();
+            assertThat(tryLock(other, SQL.targetLockKey(dst, "dw", "orders"))).isTrue();
         }
         h.execute(dst, "ALTER TABLE dw.orders DROP CONSTRAINT refuse_130");
         h.runOk(mapping);

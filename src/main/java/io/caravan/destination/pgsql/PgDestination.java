@@ -37,9 +37,10 @@ import java.util.Set;
  * with {@code migration_snapshot_date}, so a run that dies leaves no partial snapshot. With {@code partition_col},
  * the target is range-partitioned by month, months created as they appear, plus a default partition.
  *
- * <p>A run holds a session-level advisory lock on (job, table, target) for as long as its connection is open, so two
- * runs of one table never share a staging or snapshot table; the second fails at once. A target that existed before
- * the run must have a unique key on exactly the key it is written by. Names derived from the target's
+ * <p>A run holds session-level advisory locks for as long as its connection is open (see {@link #lock}); a run that
+ * cannot have them fails at once. The target's comment records who writes it, and mirroring and dumping refuse a
+ * target that another job or source table writes ({@link TargetTables}). A target that existed before the run must
+ * have a unique key on exactly the key it is written by. Names derived from the target's
  * ({@code <t>__caravan_stage}, {@code <t>__caravan_snapshot}, {@code <t>_pYYYY_MM}, {@code <t>_default}) are kept
  * within PostgreSQL's 63 bytes by {@link PostgresDialect#derivedName}.
  */
@@ -122,25 +123,37 @@ public final class PgDestination implements Destination {
     }
 
     /**
-     * Takes the session-level advisory lock of (job, table, target), held until the connection closes: two runs of
-     * one table at once (two {@code caravan run}, or a run still going when the next starts) would share its staging
-     * and snapshot tables, and two dumps would publish each other's rows.
+     * Takes session-level advisory locks, held until the connection closes. Mirroring and dumping hold the target's
+     * lock (database, schema, table) alone, whatever job or source table writes it: a mirroring diff would see the
+     * keys another run is writing as gone, and two dumps would share one snapshot table and publish each other's
+     * rows. Syncing and logging share the target's lock with each other (their upserts and temporary staging tables
+     * do not meet), and hold the lock of (job, table, target) alone: two runs of one table would write its rows out
+     * of order.
      *
-     * @throws DestinationException when another session holds the lock
+     * @throws DestinationException when another session holds a lock this run needs
      */
     private void lock(Connection c) throws SQLException {
         String target = table.sourceName();
-        boolean granted;
-        try (PreparedStatement ps = c.prepareStatement(SQL.tryAdvisoryLock())) {
-            ps.setString(1, SQL.runLockKey(run.job(), table.tableName(), spec.schema(), target));
-            try (ResultSet rs = ps.executeQuery()) {
-                granted = rs.next() && rs.getBoolean(1);
-            }
+        boolean shares = table.mode() == Mode.SYNCING || table.mode() == Mode.LOGGING;
+        boolean granted = tryLock(c, shares ? SQL.tryAdvisoryLockShared() : SQL.tryAdvisoryLock(),
+                SQL.targetLockKey(spec.dbName(), spec.schema(), target));
+        if (granted && shares) {
+            granted = tryLock(c, SQL.tryAdvisoryLock(),
+                    SQL.runLockKey(run.job(), table.tableName(), spec.schema(), target));
         }
         if (!granted) {
-            throw new DestinationException("another run of job " + run.job() + " table " + table.tableName()
-                    + " is writing to destination " + spec.name() + " (" + spec.schema() + "." + target
-                    + "); wait for it or stop it", null);
+            throw new DestinationException("another run is writing to destination " + spec.name() + " ("
+                    + spec.schema() + "." + target + "); wait for it or stop it", null);
+        }
+    }
+
+    /** @return true when the session now holds the lock of {@code key} */
+    private static boolean tryLock(Connection c, String sql, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,13 +25,16 @@ import java.util.Set;
 /**
  * The target tables one destination writer has seen in its run: each is created on first sight with the source's
  * exact column types and key (or checked and completed when it exists), with its staging table, a dump's snapshot
- * table and, when partitioned, its monthly partitions. DDL runs in the caller's transaction.
+ * table and, when partitioned, its monthly partitions. DDL runs in the caller's transaction. Each target's comment
+ * records who writes it ({@link TargetWriters}): a mirroring or dumping run refuses a target another job or source
+ * table writes, and a syncing or logging run one that another job mirrors or dumps.
  */
 final class TargetTables {
 
     private static final PostgresDialect SQL = PostgresDialect.INSTANCE;
     private static final String STAGE_SUFFIX = "__caravan_stage";
     private static final String SNAPSHOT_SUFFIX = "__caravan_snapshot";
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final TableRun run;
     private final DestinationSpec spec;
@@ -71,10 +75,13 @@ final class TargetTables {
         }
         String qualified = SQL.qualified(spec.schema(), name);
         TableShape shape = run.shape();
+        lockDefinition(name);
         Set<String> existing = existingColumns(name);
         if (existing.isEmpty()) {
             createTable(qualified, name, shape);
+            claim(name, qualified, true);
         } else {
+            claim(name, qualified, false);
             checkUniqueKey(name);
             for (Column c : shape.columns()) {
                 if (!existing.contains(c.name())) {
@@ -97,6 +104,70 @@ final class TargetTables {
         execute(SQL.dropTable(snapshot));
         execute(SQL.createTable(snapshot, run.shape().columns(), List.of(), null, true));
         return snapshot;
+    }
+
+    /**
+     * Waits for the target's definition lock, held until this transaction ends: runs that share a target (syncing
+     * shards) would otherwise both find it missing and both create it (the second fails on
+     * {@code pg_type_typname_nsp_index}), or both rewrite its comment, each without the other's line.
+     */
+    private void lockDefinition(String name) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(SQL.advisoryXactLock())) {
+            ps.setString(1, SQL.targetLockKey(spec.dbName(), spec.schema(), name) + " definition");
+            ps.execute();
+        }
+    }
+
+    /**
+     * Records this run's job, source table and mode among the target's writers, unless the target has a writer it
+     * cannot share with: a mirroring run deletes the rows it did not read, so another job's (two shards of one
+     * source table, say) would be deleted at every run; two dumps would share one snapshot table. Syncing and
+     * logging share a target with each other (disjoint upserts). A target without writers (created before Caravan
+     * kept them, or by hand) is taken as it is.
+     *
+     * @param created true when this run just created the target
+     * @throws DestinationException naming the other writer, and what to do
+     */
+    private void claim(String name, String qualified, boolean created) throws SQLException {
+        TargetWriters writers = new TargetWriters(created ? null : comment(name));
+        TargetWriters.Writer me = new TargetWriters.Writer(run.job(), table.sourceSchema() + "." + table.sourceName(),
+                table.mode().wireValue());
+        TargetWriters.Writer other = writers.conflict(me);
+        if (other != null) {
+            throw new DestinationException(where + ": target table " + spec.schema() + "." + name + " is written by "
+                    + other + "; mirroring and dumping need a target of their own: set another schema", null);
+        }
+        String updated = writers.with(me);
+        if (updated != null) {
+            recordWriters(qualified, updated);
+        }
+    }
+
+    /**
+     * Writes the target's comment. Only the table's owner may: a target created by another role and written with
+     * privileges only is taken without its writers recorded, as before Caravan kept them.
+     */
+    private void recordWriters(String qualified, String comment) throws SQLException {
+        Savepoint sp = connection.setSavepoint();
+        try {
+            execute(SQL.commentOnTable(qualified, comment));
+            connection.releaseSavepoint(sp);
+        } catch (SQLException e) {
+            if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(sp);
+        }
+    }
+
+    private String comment(String name) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(SQL.tableComment())) {
+            ps.setString(1, spec.schema());
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     /**

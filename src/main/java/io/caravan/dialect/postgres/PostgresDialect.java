@@ -449,4 +449,63 @@ public final class PostgresDialect implements SqlDialect {
                 + " WHERE k.ord <= i.indnkeyatts)"
                 + " = (SELECT array_agg(c ORDER BY c) FROM unnest(CAST(? AS text[])) AS c))";
     }
+
+    /**
+     * The text a destination target's advisory lock is keyed on (see {@link #tryAdvisoryLock} and
+     * {@link #tryAdvisoryLockShared}): the target alone, whatever job or source table writes it, every part quoted.
+     *
+     * @param database the destination database; never null
+     * @param schema   the destination schema; never null
+     * @param table    the destination table, unqualified; never null
+     * @return e.g. {@code caravan target "dw"."sales"."orders"}
+     */
+    public String targetLockKey(String database, String schema, String table) {
+        return "caravan target " + quote(database) + "." + qualified(schema, table);
+    }
+
+    /**
+     * As {@link #tryAdvisoryLock}, in shared mode: any number of sessions hold it together, and none while another
+     * holds it exclusively.
+     *
+     * @return {@code SELECT pg_try_advisory_lock_shared(..)}, one row: true when granted; param: the key text
+     */
+    public String tryAdvisoryLockShared() {
+        return "SELECT pg_try_advisory_lock_shared(hashtextextended(?, 0))";
+    }
+
+    /** @return one row: the table's comment, NULL when it has none; params: schema, table (which must exist) */
+    public String tableComment() {
+        return "SELECT obj_description((quote_ident(?) || '.' || quote_ident(?))::regclass, 'pg_class')";
+    }
+
+    /**
+     * @param table   qualified table
+     * @param comment the whole comment; never null
+     * @return {@code COMMENT ON TABLE t IS '...'}
+     */
+    public String commentOnTable(String table, String comment) {
+        return "COMMENT ON TABLE " + table + " IS '" + comment.replace("'", "''") + "'";
+    }
+
+    /**
+     * The line of a target's comment that records who writes it (the job and source table that created it, or
+     * first wrote it).
+     *
+     * @param job   the job's name; never null
+     * @param table the source table, schema-qualified; never null
+     * @param mode  the table's mode as written in mappings; never null
+     * @return e.g. {@code caravan: job=shop table=public.orders mode=mirroring}
+     */
+    public String ownerComment(String job, String table, String mode) {
+        return "caravan: job=" + job + " table=" + table + " mode=" + mode;
+    }
+
+    /**
+     * A transaction-level advisory lock, waiting for it: held until the transaction ends.
+     *
+     * @return {@code SELECT pg_advisory_xact_lock(..)}; param: the key text
+     */
+    public String advisoryXactLock() {
+        return "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
+    }
 }

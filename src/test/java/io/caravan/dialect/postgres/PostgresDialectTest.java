@@ -82,4 +82,13 @@ class PostgresDialectTest {
         assertThat(SQL.deleteKeys("t", "id", "uuid"))
                 .isEqualTo("DELETE FROM t WHERE \"id\" = ANY (CAST(? AS text[])::uuid[])");
     }
+
+    @Test
+    void targetWritersAndLockDependOnTheTargetAlone() {
+        assertThat(SQL.targetLockKey("dw", "sales", "orders")).isEqualTo("caravan target \"dw\".\"sales\".\"orders\"");
+        assertThat(SQL.ownerComment("shop", "public.orders", "mirroring"))
+                .isEqualTo("caravan: job=shop table=public.orders mode=mirroring");
+        assertThat(SQL.commentOnTable("\"dw\".\"orders\"", "O'Brien's\ncaravan: job=shop"))
+                .isEqualTo("COMMENT ON TABLE \"dw\".\"orders\" IS 'O''Brien''s\ncaravan: job=shop'");
+    }
 }
