@@ -14,6 +14,7 @@ public final class Batch {
     private final int sequence;
     private final boolean last;
     private final Cursor cursorAfter;
+    private final boolean durable;
     private volatile List<BatchPart> parts;
 
     /**
@@ -22,13 +23,18 @@ public final class Batch {
      * @param last        true for the run's last batch (which may be empty)
      * @param cursorAfter the cursor to commit once every destination has written the batch; null when the mode keeps
      *                    no cursor (dumping) or the batch moves nothing
+     * @param durable     true when destinations must make this batch durable before they return (a synchronous
+     *                    commit, which also makes every earlier batch of the run durable); only durable batches
+     *                    move the cursor. The last batch is always durable.
      * @param parts       rows per destination table; never null
      */
-    public Batch(TableRun run, int sequence, boolean last, Cursor cursorAfter, List<BatchPart> parts) {
+    public Batch(TableRun run, int sequence, boolean last, Cursor cursorAfter, boolean durable,
+                 List<BatchPart> parts) {
         this.run = run;
         this.sequence = sequence;
         this.last = last;
         this.cursorAfter = cursorAfter;
+        this.durable = durable || last;
         this.parts = List.copyOf(parts);
     }
 
@@ -45,6 +51,15 @@ public final class Batch {
     /** @return true for the run's last batch (which may be empty) */
     public boolean last() {
         return last;
+    }
+
+    /**
+     * @return true when destinations commit this batch durably (and so every earlier one); a batch that is not
+     *         durable may be lost by a destination server that crashes within a second of its commit, so its cursor
+     *         is not committed: a crash replays it instead
+     */
+    public boolean durable() {
+        return durable;
     }
 
     /** @return the cursor to commit after every destination wrote the batch; null when none moves */

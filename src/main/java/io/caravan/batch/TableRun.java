@@ -39,6 +39,7 @@ public final class TableRun implements AutoCloseable {
     private volatile Status status = Status.RUNNING;
     private volatile Throwable error;
     private volatile Instant finished;
+    private volatile io.caravan.state.Cursor pendingCursor;
 
     /**
      * @param mapping     the job; never null
@@ -152,6 +153,24 @@ public final class TableRun implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public synchronized <W extends AutoCloseable> W writer(String destination, Function<String, W> open) {
         return (W) writers.computeIfAbsent(destination, open);
+    }
+
+    /** @return the writers opened so far, in the order destinations first wrote */
+    public synchronized List<AutoCloseable> writers() {
+        return new ArrayList<>(writers.values());
+    }
+
+    /**
+     * @param cursor the cursor of the last batch every destination committed without making it durable; null once
+     *               a durable batch's cursor is committed
+     */
+    public void pendingCursor(io.caravan.state.Cursor cursor) {
+        this.pendingCursor = cursor;
+    }
+
+    /** @return the cursor waiting for the destinations' commits to be durable; null when none */
+    public io.caravan.state.Cursor pendingCursor() {
+        return pendingCursor;
     }
 
     /** @param resource closed with the run, after the writers, in the reverse order of registration */

@@ -70,11 +70,35 @@ public class TableConsumer extends ScheduledPollConsumer {
         } catch (Exception e) {
             run.fail(rootCause(e));
         } finally {
+            if (run.status() == TableRun.Status.FAILED) {
+                commitPendingCursor(run);
+            }
             run.close();
             releaseExchange(exchange, false);
             tracker.finished(key(), run);
         }
         return 1;
+    }
+
+    /**
+     * After a failure, moves the cursor to the last batch every destination committed: its commits were not waited
+     * for, so each destination first confirms them; if one cannot (its server is gone), the cursor stays where it is
+     * and the next run reads those batches again.
+     */
+    private static void commitPendingCursor(TableRun run) {
+        io.caravan.state.Cursor pending = run.pendingCursor();
+        if (pending == null) {
+            return;
+        }
+        try {
+            for (AutoCloseable writer : run.writers()) {
+                ((io.caravan.destination.Destination) writer).flush();
+            }
+            run.cursorStore().commit(run.job(), run.table().tableName(), pending);
+            run.pendingCursor(null);
+        } catch (RuntimeException e) {
+            // the cursor stays at the last durable batch; the next run replays the rest, idempotently
+        }
     }
 
     /** @return the first Caravan exception in the cause chain (it names job, table and destination), else the top */

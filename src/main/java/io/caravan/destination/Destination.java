@@ -20,6 +20,15 @@ public interface Destination extends AutoCloseable {
      */
     void write(Batch batch);
 
+    /**
+     * Makes every batch this writer committed durable (batches that are not {@link Batch#durable()} are committed
+     * without waiting for the disk). Called when a run fails, so that the cursor can still move to the last batch
+     * every destination committed.
+     *
+     * @throws DestinationException when the destination cannot confirm it (its server is gone, say)
+     */
+    void flush();
+
     /** Releases the connection; a batch not committed is rolled back. */
     @Override
     void close();

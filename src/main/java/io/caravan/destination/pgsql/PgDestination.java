@@ -78,6 +78,9 @@ public final class PgDestination implements Destination {
             if (connection == null) {
                 connect();
             }
+            if (!batch.durable()) {
+                execute(SQL.asynchronousCommit());
+            }
             long rows = 0;
             long bytes = 0;
             for (BatchPart part : batch.parts()) {
@@ -320,6 +323,20 @@ public final class PgDestination implements Destination {
     }
 
     /** Rolls back what is uncommitted and closes the connection, which ends the session and releases its lock. */
+    @Override
+    public void flush() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.rollback();
+            execute(SQL.assignTransactionId());
+            connection.commit();
+        } catch (SQLException e) {
+            throw new DestinationException(where() + ": cannot confirm earlier commits: " + describe(e), e);
+        }
+    }
+
     @Override
     public void close() {
         if (connection != null) {

@@ -508,4 +508,20 @@ public final class PostgresDialect implements SqlDialect {
     public String advisoryXactLock() {
         return "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
     }
+
+    /**
+     * @return a statement making the current transaction's commit return before its WAL reaches the disk (PostgreSQL
+     *         manual, "Asynchronous Commit"): a later synchronous commit flushes it along with its own
+     */
+    public String asynchronousCommit() {
+        return "SET LOCAL synchronous_commit TO off";
+    }
+
+    /**
+     * @return a statement that gives the current transaction an id, so that its (synchronous) commit writes a commit
+     *         record and flushes the WAL up to it, and with it every earlier asynchronous commit
+     */
+    public String assignTransactionId() {
+        return "SELECT txid_current()";
+    }
 }
