@@ -5,8 +5,10 @@ import io.caravan.camel.BookmarkStep;
 import io.caravan.camel.GetTableNameStep;
 import io.caravan.camel.ProcessDictStep;
 import io.caravan.mapping.JobMapping;
+import io.caravan.mapping.Location;
 import io.caravan.mapping.MappingException;
 import io.caravan.mapping.MappingLoader;
+import io.caravan.mapping.Problem;
 import io.caravan.mapping.Settings;
 import io.caravan.mapping.SettingsLoader;
 import io.caravan.route.RouteGenerator;
@@ -76,7 +78,9 @@ final class RunCommand implements Callable<Integer> {
             runtime.openCursorStoreInBackground();
             boolean started = runCamel(runtime, routeFiles);
             RunTracker tracker = runtime.tracker();
-            new Summary(tracker.finishedRuns(), tracker.failuresBeforeStart()).print(System.out);
+            if (started) {
+                new Summary(tracker.finishedRuns(), tracker.failuresBeforeStart()).print(System.out);
+            }
             boolean ok = started && tracker.failuresBeforeStart().isEmpty()
                     && tracker.finishedRuns().stream().allMatch(r -> r.status() == TableRun.Status.SUCCEEDED);
             return ok ? 0 : CaravanCli.EXIT_FAILED;
@@ -154,10 +158,20 @@ final class RunCommand implements Callable<Integer> {
                 (RouteFiles.isRouteFile(f) ? routeFiles : mappingFiles).add(f);
             }
             Set<Path> referenced = new LinkedHashSet<>();
+            List<Problem> twice = new ArrayList<>();
             for (Path r : routeFiles) {
-                referenced.addAll(RouteFiles.referencedMappings(r));
+                for (Path m : RouteFiles.referencedMappings(r)) {
+                    referenced.add(m);
+                    if (mappingFiles.stream().anyMatch(f -> samePath(f, m))) {
+                        twice.add(new Problem(new Location(r.toString(), 1, 1), null, null, "runs the routes of "
+                                + m + ", which is given too", "give either the mapping or its route file"));
+                    }
+                }
             }
-            referenced.removeAll(mappingFiles);
+            if (!twice.isEmpty()) {
+                throw new MappingException(twice);
+            }
+            referenced.removeIf(m -> mappingFiles.stream().anyMatch(f -> samePath(f, m)));
             List<Path> all = new ArrayList<>(mappingFiles);
             all.addAll(referenced);
             List<JobMapping> loaded = MappingLoader.loadAll(all);
@@ -166,5 +180,9 @@ final class RunCommand implements Callable<Integer> {
             return new Inputs(mappings.subList(0, mappingFiles.size()), paths.subList(0, mappingFiles.size()),
                     routeFiles);
         }
+    }
+
+    private static boolean samePath(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 }

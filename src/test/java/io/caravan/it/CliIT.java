@@ -111,4 +111,17 @@ class CliIT {
         assertThat(h.count(h.destinationDb(0), "SELECT count(*) FROM information_schema.tables"
                 + " WHERE table_schema = 'dw'")).isZero();
     }
+
+    @Test
+    void aMappingAndItsOwnRouteFileTogetherAreRefused() {
+        PipelineHarness h = new PipelineHarness(dir, 1);
+        Path mapping = h.mapping("shop", "  - table_name: orders\n    cron: self-managed\n    mode: dumping\n");
+        Path routes = dir.resolve("routes");
+        assertThat(h.caravan("generate", mapping.toString(), "--out", routes.toString()).exitCode()).isZero();
+        Path routeFile = routes.resolve("shop.yaml");
+        PipelineHarness.Result r = h.caravan("run", mapping.toString(), routeFile.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo(routeFile + ":1:1 runs the routes of " + mapping
+                + ", which is given too; give either the mapping or its route file");
+    }
 }
