@@ -78,9 +78,8 @@ public final class PgDestination implements Destination {
             if (connection == null) {
                 connect();
             }
-            if (!batch.durable()) {
-                execute(SQL.asynchronousCommit());
-            }
+            // set both ways: a server, database or role may default to synchronous_commit = off
+            execute(batch.durable() ? SQL.synchronousCommit() : SQL.asynchronousCommit());
             long rows = 0;
             long bytes = 0;
             for (BatchPart part : batch.parts()) {
@@ -330,6 +329,7 @@ public final class PgDestination implements Destination {
         }
         try {
             connection.rollback();
+            execute(SQL.synchronousCommit());
             execute(SQL.assignTransactionId());
             connection.commit();
         } catch (SQLException e) {

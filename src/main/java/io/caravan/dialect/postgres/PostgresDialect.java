@@ -524,4 +524,12 @@ public final class PostgresDialect implements SqlDialect {
     public String assignTransactionId() {
         return "SELECT txid_current()";
     }
+
+    /**
+     * @return a statement making the current transaction's commit wait until its WAL is on disk, whatever the
+     *         server, database or role set as default
+     */
+    public String synchronousCommit() {
+        return "SET LOCAL synchronous_commit TO on";
+    }
 }

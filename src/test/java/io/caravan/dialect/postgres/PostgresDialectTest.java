@@ -91,4 +91,11 @@ class PostgresDialectTest {
         assertThat(SQL.commentOnTable("\"dw\".\"orders\"", "O'Brien's\ncaravan: job=shop"))
                 .isEqualTo("COMMENT ON TABLE \"dw\".\"orders\" IS 'O''Brien''s\ncaravan: job=shop'");
     }
+
+    @Test
+    void batchCommitsSayWhetherTheyWaitForTheDisk() {
+        assertThat(SQL.synchronousCommit()).isEqualTo("SET LOCAL synchronous_commit TO on");
+        assertThat(SQL.asynchronousCommit()).isEqualTo("SET LOCAL synchronous_commit TO off");
+        assertThat(SQL.assignTransactionId()).isEqualTo("SELECT txid_current()");
+    }
 }
