@@ -11,20 +11,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What each mode leaves at the destination after inserts, updates and deletes at the source (DESIGN §3). */
 class ModesIT {
 
-    private static final String ORDERS = "CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL,"
-            + " amount numeric(12,2), updated_at timestamptz NOT NULL)";
-    private static final String COLUMNS = "id, status, amount, updated_at";
+    private static final String COLUMNS = PipelineHarness.ORDERS_COLUMNS;
 
     @TempDir
     Path dir;
 
     private PipelineHarness world(String mode, String extra) {
-        PipelineHarness h = new PipelineHarness(dir, 1);
-        h.source(ORDERS, "INSERT INTO orders SELECT g, 'new', g * 1.5, now() - interval '1 day' + g * interval '1 second'"
-                + " FROM generate_series(1, 250) g");
-        h.mapping("shop", "  - table_name: orders\n    cron: self-managed\n    mode: " + mode + "\n    batch_size: 40\n"
-                + "    primary_key: id\n    primary_key_datatype: int\n" + extra);
-        return h;
+        return PipelineHarness.orders(dir, mode, extra);
     }
 
     /** Updates two rows, deletes one and inserts one at the source. */

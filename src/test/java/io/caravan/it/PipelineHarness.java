@@ -193,4 +193,34 @@ public final class PipelineHarness {
     public List<String> tableRows(String db, String table, String columns, String orderBy) {
         return rows(db, "SELECT " + columns + " FROM " + table + " ORDER BY " + orderBy);
     }
+
+    /** Columns of the {@link #orders} table, in order, for comparing rows. */
+    public static final String ORDERS_COLUMNS = "id, status, amount, updated_at";
+
+    /**
+     * A job {@code shop} over a source table {@code orders} (bigint key, status, amount, updated_at) of 250 rows a
+     * day old, with one table entry in the given mode, batches of 40, key {@code id}.
+     *
+     * @param extra more keys of the table entry, each line indented by four spaces
+     */
+    public static PipelineHarness orders(Path dir, String mode, String extra) {
+        PipelineHarness h = new PipelineHarness(dir, 1);
+        h.source("CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL, amount numeric(12,2),"
+                + " updated_at timestamptz NOT NULL)", "INSERT INTO orders SELECT g, 'new', g * 1.5,"
+                + " now() - interval '1 day' + g * interval '1 second' FROM generate_series(1, 250) g");
+        h.mapping("shop", "  - table_name: orders\n    cron: self-managed\n    mode: " + mode + "\n    batch_size: 40\n"
+                + "    primary_key: id\n    primary_key_datatype: int\n" + extra);
+        return h;
+    }
+
+    /**
+     * @param notNull true to add {@code NOT NULL} after the columns that have it
+     * @return {@code <column> <format_type>} of every column of {@code table} in {@code db}, in order
+     */
+    public List<String> columnTypes(String db, String table, boolean notNull) {
+        return rows(db, "SELECT attname || ' ' || format_type(atttypid, atttypmod)"
+                + (notNull ? " || CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END" : "")
+                + " FROM pg_attribute WHERE attrelid = '" + table + "'::regclass AND attnum > 0 AND NOT attisdropped"
+                + " ORDER BY attnum");
+    }
 }

@@ -19,9 +19,6 @@ class ProcessorsIT {
     private static final String COLUMNS = "id, status, region, amount, updated_at";
     private static final String TABLE = "  - table_name: orders\n    cron: self-managed\n    mode: syncing\n"
             + "    batch_size: 9\n    bookmark: updated_at\n    primary_key: id\n    primary_key_datatype: int\n";
-    private static final String COLUMN_TYPES = "SELECT attname || ' ' || format_type(atttypid, atttypmod)"
-            + " || CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END FROM pg_attribute"
-            + " WHERE attrelid = '%s'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
 
     @TempDir
     Path dir;
@@ -68,9 +65,9 @@ class ProcessorsIT {
         h.runOk(mapping);
         String dst = h.destinationDb(0);
         assertRouted(h);
-        List<String> sourceTypes = h.rows(h.sourceDb(), COLUMN_TYPES.formatted("public.orders"));
-        assertThat(h.rows(dst, COLUMN_TYPES.formatted("dw.orders_eu"))).isEqualTo(sourceTypes);
-        assertThat(h.rows(dst, COLUMN_TYPES.formatted("dw.orders_us"))).isEqualTo(sourceTypes);
+        List<String> sourceTypes = h.columnTypes(h.sourceDb(), "public.orders", true);
+        assertThat(h.columnTypes(dst, "dw.orders_eu", true)).isEqualTo(sourceTypes);
+        assertThat(h.columnTypes(dst, "dw.orders_us", true)).isEqualTo(sourceTypes);
         assertThat(h.count(dst, "SELECT count(*) FROM pg_index WHERE indisprimary"
                 + " AND indrelid IN ('dw.orders_eu'::regclass, 'dw.orders_us'::regclass)")).isEqualTo(2);
         assertThat(h.count(dst, "SELECT count(*) FROM information_schema.tables"

@@ -57,9 +57,6 @@ class TypesRoundTripIT {
              decode(repeat('ab', 5000), 'hex'), NULL, repeat('long ', 2000), 'varchar ü', now())
             """;
 
-    private static final String COLUMN_TYPES = "SELECT attname || ' ' || format_type(atttypid, atttypmod)"
-            + " || CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END FROM pg_attribute"
-            + " WHERE attrelid = '%s'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
     private static final String PRIMARY_KEY = "SELECT a.attname FROM pg_index i JOIN pg_attribute a"
             + " ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)"
             + " WHERE i.indrelid = '%s'::regclass AND i.indisprimary ORDER BY a.attnum";
@@ -79,8 +76,8 @@ class TypesRoundTripIT {
 
     private static void assertSameTable(PipelineHarness h) {
         String dst = h.destinationDb(0);
-        assertThat(h.rows(dst, COLUMN_TYPES.formatted("dw.everything")))
-                .isEqualTo(h.rows(h.sourceDb(), COLUMN_TYPES.formatted("public.everything")))
+        assertThat(h.columnTypes(dst, "dw.everything", true))
+                .isEqualTo(h.columnTypes(h.sourceDb(), "public.everything", true))
                 .hasSize(16);
         assertThat(h.rows(dst, PRIMARY_KEY.formatted("dw.everything"))).containsExactly("id");
         List<String> source = h.rows(h.sourceDb(), ROW_TEXT.formatted("everything"));
@@ -125,8 +122,8 @@ class TypesRoundTripIT {
         List<String> source = h.rows(h.sourceDb(), ROW_TEXT.formatted("everything"));
         assertThat(source).hasSize(5);
         assertThat(h.rows(h.destinationDb(0), ROW_TEXT.formatted("dw.everything"))).isEqualTo(source);
-        assertThat(h.rows(h.destinationDb(0), COLUMN_TYPES.formatted("dw.everything")))
-                .isEqualTo(h.rows(h.sourceDb(), COLUMN_TYPES.formatted("public.everything")));
+        assertThat(h.columnTypes(h.destinationDb(0), "dw.everything", true))
+                .isEqualTo(h.columnTypes(h.sourceDb(), "public.everything", true));
     }
 
     private static final String MORE = """
@@ -181,8 +178,8 @@ class TypesRoundTripIT {
 
     private static void assertSameMoreTypes(PipelineHarness h, int columns) {
         String dst = h.destinationDb(0);
-        assertThat(h.rows(dst, COLUMN_TYPES.formatted("dw.more_types")))
-                .isEqualTo(h.rows(h.sourceDb(), COLUMN_TYPES.formatted("public.more_types")))
+        assertThat(h.columnTypes(dst, "dw.more_types", true))
+                .isEqualTo(h.columnTypes(h.sourceDb(), "public.more_types", true))
                 .hasSize(columns);
         List<String> source = h.rows(h.sourceDb(), ROW_TEXT.formatted("more_types"));
         assertThat(source).hasSize(3);
