@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Decodes binary COPY tuples into records (column name to Java value), for per-record steps. */
+/**
+ * Decodes a batch's rows into Java values (as {@link PgBinaryCodec#decode} returns them): records (column name to
+ * value) for per-record steps, or value arrays in column order for destinations that are not PostgreSQL.
+ */
 public final class PgRows {
 
     private PgRows() {
@@ -41,6 +44,49 @@ public final class PgRows {
                 p += Math.max(len, 0);
             }
             out.add(record);
+        }
+        return out;
+    }
+
+    /**
+     * @param shape the columns of the rows, in order; never null
+     * @param rows  binary tuples, or records whose keys are columns of {@code shape} (missing keys are NULL); never
+     *              null
+     * @return one array per row, values in the order of {@code shape.columns()}, null for SQL NULL
+     * @throws IllegalArgumentException when a tuple does not match the shape, or a record has a key that is not a
+     *                                  column (the message names the key and the columns)
+     */
+    public static List<Object[]> values(TableShape shape, RowData rows) {
+        List<Column> columns = shape.columns();
+        if (rows instanceof RowData.Binary b) {
+            List<Object[]> out = new ArrayList<>(b.rowCount());
+            for (Map<String, Object> r : decode(shape, b)) {
+                out.add(r.values().toArray());
+            }
+            return out;
+        }
+        List<Map<String, Object>> records = ((RowData.Records) rows).records();
+        List<Object[]> out = new ArrayList<>(records.size());
+        for (Map<String, Object> r : records) {
+            Object[] v = new Object[columns.size()];
+            int found = 0;
+            for (int i = 0; i < v.length; i++) {
+                String name = columns.get(i).name();
+                v[i] = r.get(name);
+                if (v[i] != null || r.containsKey(name)) {
+                    found++;
+                }
+            }
+            if (found != r.size()) {
+                for (String k : r.keySet()) {
+                    if (shape.indexOf(k) < 0) {
+                        throw new IllegalArgumentException("a record has key '" + k + "' that the table does not have"
+                                + " (columns: " + columns.stream().map(Column::name).toList()
+                                + "); drop or rename it in process_dict");
+                    }
+                }
+            }
+            out.add(v);
         }
         return out;
     }
