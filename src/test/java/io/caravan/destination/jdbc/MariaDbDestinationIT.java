@@ -1,0 +1,56 @@
+package io.caravan.destination.jdbc;
+
+import io.caravan.dialect.mysql.MariaDbDialect;
+import io.caravan.mapping.DestinationSpec;
+import io.caravan.mapping.Secret;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The JDBC destination contract on a real MariaDB server: {@code CARAVAN_TEST_MARIADB_URL} (default
+ * {@code jdbc:mariadb://127.0.0.1:3306/test?user=root}; {@code .ci/run} starts the machine's server when it does not
+ * answer). Each test writes to a new, randomly named database (the destination's {@code schema}, which the
+ * destination creates) and drops it.
+ */
+class MariaDbDestinationIT extends JdbcDestinationContract {
+
+    /** The test server's URL, with user (and password) as URL parameters. */
+    static final String URL = System.getenv().getOrDefault("CARAVAN_TEST_MARIADB_URL",
+            "jdbc:mariadb://127.0.0.1:3306/test?user=root");
+
+    String database;
+
+    @BeforeEach
+    void pickDatabase() {
+        database = "caravan_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    }
+
+    @AfterEach
+    void dropDatabase() throws SQLException {
+        try (Connection c = DriverManager.getConnection(URL, new Properties()); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS `" + database + "`");
+        }
+    }
+
+    @Override
+    DestinationSpec spec() {
+        return new DestinationSpec("dw", "mariadb", URL, null, "", Secret.NONE, database);
+    }
+
+    @Override
+    JdbcDialect dialect() {
+        return MariaDbDialect.MARIADB;
+    }
+
+    @Override
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(URL, new Properties());
+    }
+}
