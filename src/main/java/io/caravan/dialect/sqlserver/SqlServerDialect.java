@@ -165,10 +165,13 @@ public final class SqlServerDialect extends JdbcDialect {
                 + ");";
     }
 
-    /** @return DELETE through the alias {@code t} of the target rows whose key is not in the key staging table */
+    /**
+     * @return DELETE of the target rows whose key is {@code NOT IN} the key staging table (whose column is NOT NULL,
+     *         copied from the target's key, so NOT IN is the anti-join it reads as)
+     */
     @Override
     public String deleteAbsentKeys(String target, String keyStage, String key) {
-        return "DELETE t FROM " + target + " AS t WHERE NOT EXISTS (SELECT 1 FROM " + keyStage + " AS ks WHERE ks."
-                + quote(KEY_COLUMN) + " = t." + quote(key) + ")";
+        return "DELETE FROM " + target + " WHERE " + quote(key) + " NOT IN (SELECT " + quote(KEY_COLUMN) + " FROM "
+                + keyStage + ")";
     }
 }
