@@ -48,8 +48,8 @@ import java.util.UUID;
  * ({@link KeyDiff}).
  *
  * <p>Not done here, unlike the PostgreSQL destination: {@code partition_col} is ignored (one plain table); no lock
- * keeps two runs off one target, and the target's writers are not recorded; an existing target's unique key is not
- * checked. Commits are as durable as the database makes them ({@link #flush} checks the connection only).
+ * keeps two runs off one target, and the target's writers are not recorded. A target that existed must have a unique
+ * key on exactly the key it is written by. Commits are as durable as the database makes them ({@link #flush} checks the connection only).
  */
 public final class JdbcDestination implements Destination {
 
@@ -184,6 +184,7 @@ public final class JdbcDestination implements Destination {
         if (existing.isEmpty()) {
             createTarget(qualified, name);
         } else {
+            checkUniqueKey(name);
             for (Column c : columns) {
                 if (!existing.contains(c.name())) {
                     execute(connection, sql.addColumn(qualified, c));
@@ -199,11 +200,12 @@ public final class JdbcDestination implements Destination {
             execute(connection, sql.createTable(snapshot, columns, List.of()));
         } else {
             stage = sql.stageName(schema, name);
-            createStage(sql.derivedName(name, "__caravan_stage"), sql.createStage(stage, qualified, columns));
+            createStage(sql.derivedName(name, "__caravan_stage"), sql.createStage(stage, qualified, columns), columns);
             if (table.mode() == Mode.MIRRORING) {
                 keyStage = sql.keyStageName(schema, name);
-                createStage(sql.derivedName(name, "__caravan_keys"), sql.createKeyStage(keyStage, qualified,
-                        run.shape().column(key.get(0))));
+                Column k = run.shape().column(key.get(0));
+                createStage(sql.derivedName(name, "__caravan_keys"), sql.createKeyStage(keyStage, qualified, k),
+                        List.of(new Column(JdbcDialect.KEY_COLUMN, k.sqlType(), k.typeOid(), true)));
             }
         }
         t = new Target(name, qualified, stage, snapshot, keyStage);
@@ -217,15 +219,11 @@ public final class JdbcDestination implements Destination {
      */
     private void createTarget(String qualified, String name) throws SQLException {
         List<Column> all = new ArrayList<>(columns);
-        List<String> targetKey = new ArrayList<>(key);
         if (table.mode() == Mode.DUMPING) {
             all.add(JdbcDialect.SNAPSHOT);
-            if (!targetKey.isEmpty()) {
-                targetKey.add(JdbcDialect.SNAPSHOT_COLUMN);
-            }
         }
         try {
-            execute(connection, sql.createTable(qualified, all, targetKey));
+            execute(connection, sql.createTable(qualified, all, targetKey()));
         } catch (SQLException e) {
             if (sql.existingColumns(connection, schema, name).isEmpty()) {
                 throw e;
@@ -233,13 +231,53 @@ public final class JdbcDestination implements Destination {
         }
     }
 
-    private void createStage(String unquoted, List<String> ddl) throws SQLException {
-        if (sql.sharedStageDefinition() && !sql.existingColumns(connection, schema, unquoted).isEmpty()) {
-            return;
+    /**
+     * Creates the session's staging table; a shared definition (Oracle's global temporary table) only when it is
+     * absent, else gets the columns the source added since it was created.
+     */
+    private void createStage(String unquoted, List<String> ddl, List<Column> stageColumns) throws SQLException {
+        if (sql.sharedStageDefinition()) {
+            Set<String> existing = sql.existingColumns(connection, schema, unquoted);
+            if (!existing.isEmpty()) {
+                for (Column c : stageColumns) {
+                    if (!existing.contains(c.name())) {
+                        execute(connection, sql.addColumn(sql.qualified(schema, unquoted), c));
+                    }
+                }
+                return;
+            }
         }
         for (String s : ddl) {
             execute(connection, s);
         }
+    }
+
+    /** @return the key the target is written by: the source's, plus {@code migration_snapshot_date} for a dump */
+    private List<String> targetKey() {
+        List<String> targetKey = new ArrayList<>(key);
+        if (table.mode() == Mode.DUMPING && !targetKey.isEmpty()) {
+            targetKey.add(JdbcDialect.SNAPSHOT_COLUMN);
+        }
+        return targetKey;
+    }
+
+    /**
+     * A target that existed before the run must have a primary key or unique index on exactly {@link #targetKey()}:
+     * the merges need it (MariaDB's ON DUPLICATE KEY and SQLite's ON CONFLICT name no other key), and without it a
+     * replayed row would be there twice.
+     *
+     * @throws DestinationException naming the target and the key, and what to do
+     */
+    private void checkUniqueKey(String name) throws SQLException {
+        List<String> targetKey = targetKey();
+        if (targetKey.isEmpty() || sql.hasUniqueKey(connection, schema, name, targetKey)) {
+            return;
+        }
+        String cols = String.join(", ", targetKey);
+        throw new DestinationException(where() + ": target table " + (schema == null ? "" : schema + ".") + name
+                + " exists without a primary key or unique index on exactly (" + cols + "), so rows written again"
+                + " would be duplicated; add a primary key on (" + cols + ") or drop the table and let Caravan create"
+                + " it", null);
     }
 
     private void dropIfExists(String unquoted, String qualified) throws SQLException {

@@ -332,8 +332,9 @@ public abstract class JdbcDialect implements SqlDialect {
      */
     public Set<String> existingColumns(Connection c, String schema, String table) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
+        String[] scope = metadataScope(md, schema);
         Set<String> out = new LinkedHashSet<>();
-        try (ResultSet rs = metadataColumns(md, schema, escape(md, table))) {
+        try (ResultSet rs = md.getColumns(scope[0], scope[1], escape(md, table), null)) {
             while (rs.next()) {
                 if (table.equals(rs.getString("TABLE_NAME"))) {
                     out.add(rs.getString("COLUMN_NAME"));
@@ -343,9 +344,43 @@ public abstract class JdbcDialect implements SqlDialect {
         return out;
     }
 
-    /** @return {@link DatabaseMetaData#getColumns} of the table pattern in {@code schema} (or the default schema) */
-    protected ResultSet metadataColumns(DatabaseMetaData md, String schema, String tablePattern) throws SQLException {
-        return md.getColumns(null, schema == null ? md.getConnection().getSchema() : schema, tablePattern, null);
+    /**
+     * @param c      a connection
+     * @param schema the schema; null for the connection's default
+     * @param table  unquoted name of an existing table
+     * @param key    column names
+     * @return true when the table's primary key or one of its unique indexes is on exactly {@code key} (any order)
+     */
+    public boolean hasUniqueKey(Connection c, String schema, String table, List<String> key) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        String[] scope = metadataScope(md, schema);
+        Set<String> wanted = Set.copyOf(key);
+        Map<String, Set<String>> byName = new java.util.HashMap<>();
+        try (ResultSet rs = md.getPrimaryKeys(scope[0], scope[1], table)) {
+            while (rs.next()) {
+                byName.computeIfAbsent("primary key", n -> new java.util.HashSet<>()).add(rs.getString("COLUMN_NAME"));
+            }
+        }
+        try (ResultSet rs = md.getIndexInfo(scope[0], scope[1], table, true, true)) {
+            while (rs.next()) {
+                String column = rs.getString("COLUMN_NAME");
+                if (column != null && !rs.getBoolean("NON_UNIQUE")) {
+                    byName.computeIfAbsent("index " + rs.getString("INDEX_NAME"), n -> new java.util.HashSet<>())
+                            .add(column);
+                }
+            }
+        }
+        return byName.values().stream().anyMatch(wanted::equals);
+    }
+
+    /**
+     * @param md     the connection's metadata
+     * @param schema the schema; null for the connection's default
+     * @return the catalog and the schema (either may be null) that {@link DatabaseMetaData} calls take for
+     *         {@code schema}: by default (null, the schema or the connection's)
+     */
+    protected String[] metadataScope(DatabaseMetaData md, String schema) throws SQLException {
+        return new String[] {null, schema == null ? md.getConnection().getSchema() : schema};
     }
 
     /** @return {@code name} with the metadata wildcards {@code _} and {@code %} escaped */

@@ -7,7 +7,6 @@ import io.caravan.mapping.DestinationSpec;
 
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -166,10 +165,10 @@ public final class MariaDbDialect extends JdbcDialect {
                 + " ON DUPLICATE KEY UPDATE " + set;
     }
 
-    /** Databases are catalogs to Connector/J: columns are looked up by catalog. */
+    /** Databases are catalogs to Connector/J: tables are looked up by catalog. */
     @Override
-    protected ResultSet metadataColumns(DatabaseMetaData md, String schema, String tablePattern) throws SQLException {
-        return md.getColumns(schema == null ? md.getConnection().getCatalog() : schema, null, tablePattern, null);
+    protected String[] metadataScope(DatabaseMetaData md, String schema) throws SQLException {
+        return new String[] {schema == null ? md.getConnection().getCatalog() : schema, null};
     }
 
     /** A timestamptz is written as its UTC date and time into a {@code DATETIME} (TIMESTAMP ends in 2038). */

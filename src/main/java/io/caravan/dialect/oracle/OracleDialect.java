@@ -6,7 +6,6 @@ import io.caravan.destination.jdbc.PgType;
 import io.caravan.mapping.DestinationSpec;
 
 import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
@@ -160,8 +159,7 @@ public final class OracleDialect extends JdbcDialect {
 
     /** A null schema is the connecting user's (Oracle keeps unquoted user names in upper case). */
     @Override
-    protected ResultSet metadataColumns(DatabaseMetaData md, String schema, String tablePattern) throws SQLException {
-        String s = schema != null ? schema : md.getUserName().toUpperCase(Locale.ROOT);
-        return md.getColumns(null, s, tablePattern, null);
+    protected String[] metadataScope(DatabaseMetaData md, String schema) throws SQLException {
+        return new String[] {null, schema != null ? schema : md.getUserName().toUpperCase(Locale.ROOT)};
     }
 }

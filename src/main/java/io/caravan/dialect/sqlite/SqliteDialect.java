@@ -9,7 +9,6 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -112,8 +111,8 @@ public final class SqliteDialect extends JdbcDialect {
     }
 
     @Override
-    protected ResultSet metadataColumns(DatabaseMetaData md, String schema, String tablePattern) throws SQLException {
-        return md.getColumns(null, null, tablePattern, null);
+    protected String[] metadataScope(DatabaseMetaData md, String schema) {
+        return new String[] {null, null};
     }
 
     /** Booleans as 1/0; numerics, dates and times as text (see the class comment); the rest as by default. */

@@ -1,6 +1,8 @@
 package io.caravan.destination.jdbc;
 
+import io.caravan.batch.Column;
 import io.caravan.batch.DestinationStats;
+import io.caravan.destination.DestinationException;
 import io.caravan.it.PipelineHarness;
 import io.caravan.mapping.DestinationSpec;
 import io.caravan.testing.PgServer;
@@ -16,6 +18,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What every JDBC destination must do, run from a real PostgreSQL source: every mode, replays without duplicates,
@@ -180,5 +183,58 @@ abstract class JdbcDestinationContract {
         assertThat(destinationRows("orders", orderColumns(), ORDER_TYPES))
                 .isEqualTo(sourceRows(h, "orders", orderColumns(), ORDER_TYPES));
         assertThat(count("SELECT count(*) FROM " + target("orders"))).isEqualTo(225);
+    }
+
+    /** The orders table's columns as the source describes them. */
+    static final List<Column> ORDER_COLUMNS = List.of(new Column("id", "bigint", 20, true),
+            new Column("status", "text", 25, true), new Column("amount", "numeric(12,2)", 1700, false),
+            new Column("updated_at", "timestamp with time zone", 1184, true));
+
+    /** Creates the target {@code orders} by hand, as a user would before Caravan's first run. */
+    void createOrdersTarget(List<String> key) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            String schema = dialect().targetSchema(spec());
+            if (schema != null) {
+                for (String ddl : dialect().createSchema(schema)) {
+                    s.execute(ddl);
+                }
+            }
+            s.execute(dialect().createTable(target("orders"), ORDER_COLUMNS, key));
+        }
+    }
+
+    @Test
+    void columnsAddedAtTheSourceAreAddedAtTheDestination() throws SQLException {
+        PipelineHarness h = PipelineHarness.orders(dir, "syncing", "    bookmark: updated_at\n");
+        Path mapping = h.dir().resolve("shop.yaml");
+        runs(h).run(mapping, 0);
+        h.source("ALTER TABLE orders ADD COLUMN note text", "UPDATE orders SET note = 'n' || id, updated_at = now()"
+                + " WHERE id <= 5");
+        runs(h).run(mapping, 0);
+        List<String> cols = List.of("id", "note");
+        List<PgType> types = List.of(PgType.parse("bigint"), PgType.parse("text"));
+        assertThat(destinationRows("orders", cols, types)).isEqualTo(sourceRows(h, "orders", cols, types))
+                .contains("5|n5", "6|∅");
+    }
+
+    @Test
+    void anExistingTargetWithoutTheKeyIsRefused() throws SQLException {
+        PipelineHarness h = PipelineHarness.orders(dir, "syncing", "    bookmark: updated_at\n");
+        createOrdersTarget(List.of());
+        JdbcRuns runs = runs(h);
+        Path mapping = h.dir().resolve("shop.yaml");
+        assertThatThrownBy(() -> runs.run(mapping, 0)).isInstanceOf(DestinationException.class)
+                .hasMessageStartingWith("job shop, table orders, destination dw (" + spec().destinationType() + "):"
+                        + " target table ")
+                .hasMessageContaining("orders exists without a primary key or unique index on exactly (id)");
+    }
+
+    @Test
+    void anExistingTargetWithTheKeyIsWritten() throws SQLException {
+        PipelineHarness h = PipelineHarness.orders(dir, "syncing", "    bookmark: updated_at\n");
+        createOrdersTarget(List.of("id"));
+        runs(h).run(h.dir().resolve("shop.yaml"), 0);
+        assertThat(destinationRows("orders", orderColumns(), ORDER_TYPES))
+                .isEqualTo(sourceRows(h, "orders", orderColumns(), ORDER_TYPES));
     }
 }

@@ -4,7 +4,10 @@ import io.caravan.dialect.mysql.MariaDbDialect;
 import io.caravan.mapping.DestinationSpec;
 import io.caravan.mapping.Secret;
 import org.junit.jupiter.api.AfterEach;
+import io.caravan.destination.DestinationException;
+import io.caravan.it.PipelineHarness;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,6 +15,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The JDBC destination contract on a real MariaDB server: {@code CARAVAN_TEST_MARIADB_URL} (default
@@ -52,5 +57,25 @@ class MariaDbDestinationIT extends JdbcDestinationContract {
     @Override
     Connection connect() throws SQLException {
         return DriverManager.getConnection(URL, new Properties());
+    }
+
+    @Test
+    void aFailedBatchNamesJobTableDestinationAndSqlState() throws SQLException {
+        PipelineHarness h = PipelineHarness.orders(dir, "syncing", "    bookmark: updated_at\n");
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE `" + database + "`");
+            s.execute("CREATE TABLE `" + database + "`.orders (id BIGINT PRIMARY KEY, status VARCHAR(2) NOT NULL,"
+                    + " amount DECIMAL(12,2), updated_at DATETIME(6) NOT NULL)");
+        }
+        JdbcRuns runs = runs(h);
+        assertThatThrownBy(() -> runs.run(h.dir().resolve("shop.yaml"), 0)).isInstanceOf(DestinationException.class)
+                .hasMessageStartingWith("job shop, table orders, destination dw (mariadb): ")
+                .hasMessageContaining("Data too long for column")
+                .hasMessageContaining("[SQLState 22001]");
+        try (Connection c = connect(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM `" + database + "`.orders")) {
+            rs.next();
+            org.assertj.core.api.Assertions.assertThat(rs.getLong(1)).isZero();
+        }
     }
 }
