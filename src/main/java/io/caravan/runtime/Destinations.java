@@ -2,6 +2,7 @@ package io.caravan.runtime;
 
 import io.caravan.batch.TableRun;
 import io.caravan.destination.Destination;
+import io.caravan.destination.jdbc.JdbcDestination;
 import io.caravan.destination.pgsql.PgDestination;
 import io.caravan.mapping.DestinationSpec;
 
@@ -20,6 +21,7 @@ final class Destinations {
     static Destination open(TableRun run, DestinationSpec spec) {
         return switch (spec.destinationType()) {
             case "pgsql" -> new PgDestination(run, spec);
+            case "mysql", "mariadb", "sqlite", "h2", "oracle", "sqlserver" -> new JdbcDestination(run, spec);
             default -> throw new IllegalArgumentException("destination_type '" + spec.destinationType()
                     + "' is not available in this build; allowed: " + String.join(", ", DestinationSpec.TYPES));
         };

@@ -53,9 +53,16 @@ public final class MariaDbDialect extends JdbcDialect {
         return List.of(name);
     }
 
-    /** @return the URL as given when it starts with {@code jdbc:}, else {@code jdbc:mariadb://<url>/<db_name>} */
+    /**
+     * @return the URL as given when it starts with {@code jdbc:} ({@code jdbc:mysql:} turned into
+     *         {@code jdbc:mariadb:}, the scheme of the driver Caravan ships, which takes the other only with
+     *         {@code permitMysqlScheme}), else {@code jdbc:mariadb://<url>/<db_name>}
+     */
     @Override
     public String jdbcUrl(DestinationSpec spec) {
+        if (spec.url().startsWith("jdbc:mysql:")) {
+            return "jdbc:mariadb:" + spec.url().substring("jdbc:mysql:".length());
+        }
         if (spec.url().startsWith("jdbc:")) {
             return spec.url();
         }

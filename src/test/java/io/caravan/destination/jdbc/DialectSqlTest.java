@@ -184,6 +184,8 @@ class DialectSqlTest {
         assertThat(sql.upsertFromStage(t, s, COLUMNS.subList(0, 1), KEY)).isEqualTo("INSERT INTO `dw`.`orders`"
                 + " (`id`) SELECT `id` FROM `dw`.`orders__caravan_stage` ON DUPLICATE KEY UPDATE `id` = VALUES(`id`)");
         assertThat(sql.jdbcUrl(spec("mariadb", "127.0.0.1:3306", "shop"))).isEqualTo("jdbc:mariadb://127.0.0.1:3306/shop");
+        assertThat(sql.jdbcUrl(spec("mysql", "jdbc:mysql://db:3306/shop?sslMode=trust", null)))
+                .isEqualTo("jdbc:mariadb://db:3306/shop?sslMode=trust");
         assertThat(sql.targetSchema(spec("mariadb", "h", "shop"))).isEqualTo("shop");
     }
 
