@@ -16,6 +16,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
@@ -56,6 +57,17 @@ public final class SqliteDialect extends JdbcDialect {
             return spec.url();
         }
         return "jdbc:sqlite:" + Path.of(spec.url()).toAbsolutePath();
+    }
+
+    /**
+     * Adds {@code busy_timeout} of 60 s: SQLite lets one transaction write at a time, and the tables of a job write
+     * at the same time, so a writer waits for the other's commit instead of failing with SQLITE_BUSY at once.
+     */
+    @Override
+    public Properties connectionProperties(DestinationSpec spec) {
+        Properties p = super.connectionProperties(spec);
+        p.setProperty("busy_timeout", "60000");
+        return p;
     }
 
     /** @return null: SQLite has no schemas to write in */

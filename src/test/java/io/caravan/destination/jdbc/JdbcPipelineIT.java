@@ -85,4 +85,43 @@ class JdbcPipelineIT {
             assertThat(Canon.rows(c, select + "orders ORDER BY id", types, "sqlite")).isEqualTo(source);
         }
     }
+
+    @Test
+    void tablesOfAJobWriteSqliteAndH2FilesAtOnceThroughProcessDict() throws SQLException {
+        PipelineHarness h = PipelineHarness.orders(dir, "syncing", "");
+        h.source(JdbcDestinationContract.TYPES, JdbcDestinationContract.TYPES_ROW,
+                JdbcDestinationContract.TYPES_NULLS);
+        String table = "    cron: self-managed\n    mode: syncing\n    batch_size: 40\n    bookmark: updated_at\n"
+                + "    primary_key: id\n    primary_key_datatype: int\n";
+        Path mapping = h.mappingWith("shop", "destination:\n  local:\n    destination_type: sqlite\n    url: "
+                        + dir.resolve("local.sqlite") + "\n  embedded:\n    destination_type: h2\n    url: "
+                        + dir.resolve("embedded") + "\n    schema: dw\n",
+                "  - table_name: orders\n" + table + "    process_dict: io.caravan.it.Upper\n"
+                        + "  - table_name: types\n" + table);
+        String summary = h.runOk(mapping).out();
+        for (String d : List.of("local", "embedded")) {
+            assertThat(summary).containsPattern("shop\\s+orders\\s+" + d + "\\s+succeeded\\s+250\\s+249\\s")
+                    .containsPattern("shop\\s+types\\s+" + d + "\\s+succeeded\\s+2\\s+2\\s");
+        }
+
+        List<PgType> types = JdbcDestinationContract.TYPE_SQL.stream().map(PgType::parse).toList();
+        String columns = String.join(", ", JdbcDestinationContract.TYPE_COLUMNS.stream().map(c -> "\"" + c + "\"")
+                .toList());
+        List<String> source;
+        try (Connection c = io.caravan.testing.PgServer.get().connect(h.sourceDb()); Statement s = c.createStatement()) {
+            s.execute("SET intervalstyle = iso_8601");
+            source = Canon.rows(c, "SELECT " + columns.replace("\"ai\"", "array_to_json(ai)::text")
+                    .replace("\"at\"", "array_to_json(at)::text") + " FROM types ORDER BY id", types, "postgresql");
+        }
+        for (String[] db : new String[][] {{"jdbc:sqlite:" + dir.resolve("local.sqlite"), "sqlite", ""},
+            {"jdbc:h2:file:" + dir.resolve("embedded").toAbsolutePath(), "h2", "\"dw\"."}}) {
+            try (Connection c = DriverManager.getConnection(db[0])) {
+                assertThat(Canon.rows(c, "SELECT " + columns + " FROM " + db[2] + "\"types\" ORDER BY \"id\"",
+                        types, db[1])).isEqualTo(source);
+                List<String> orders = Canon.rows(c, "SELECT \"id\", \"status\" FROM " + db[2] + "\"orders\""
+                        + " ORDER BY \"id\"", List.of(PgType.parse("bigint"), PgType.parse("text")), db[1]);
+                assertThat(orders).hasSize(249).doesNotContain("13|NEW").allMatch(r -> r.endsWith("|NEW"));
+            }
+        }
+    }
 }
