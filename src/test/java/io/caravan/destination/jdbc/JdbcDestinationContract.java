@@ -237,4 +237,24 @@ abstract class JdbcDestinationContract {
         assertThat(destinationRows("orders", orderColumns(), ORDER_TYPES))
                 .isEqualTo(sourceRows(h, "orders", orderColumns(), ORDER_TYPES));
     }
+
+    @Test
+    void textKeysCompareExactlyAndMirroringDeletesByThem() throws SQLException {
+        PipelineHarness h = new PipelineHarness(dir, 1);
+        h.source("CREATE TABLE tags (id text PRIMARY KEY, n integer, updated_at timestamptz NOT NULL)",
+                "INSERT INTO tags VALUES ('a', 1, now()), ('A', 2, now()), ('b', 3, now()), ('b ', 4, now()),"
+                        + " ('été', 5, now()), ('x''y', 6, now())");
+        Path mapping = h.mapping("shop", "  - table_name: tags\n    cron: self-managed\n    mode: mirroring\n"
+                + "    bookmark: updated_at\n    primary_key: id\n    primary_key_datatype: str\n");
+        List<PgType> types = List.of(PgType.parse("text"), PgType.parse("integer"));
+        runs(h).run(mapping, 0);
+        assertThat(count("SELECT count(*) FROM " + target("tags"))).isEqualTo(6);
+        h.source("DELETE FROM tags WHERE id IN ('A', 'b ')", "UPDATE tags SET n = 10, updated_at = now() WHERE id = 'a'");
+        assertThat(runs(h).run(mapping, 0).rowsDeleted()).isEqualTo(2);
+        try (Connection c = connect()) {
+            assertThat(Canon.rows(c, "SELECT " + dialect().quote("id") + ", " + dialect().quote("n") + " FROM "
+                    + target("tags") + " ORDER BY " + dialect().quote("n"), types, canonName()))
+                    .containsExactly("b|3", "été|5", "x'y|6", "a|10");
+        }
+    }
 }
