@@ -53,6 +53,9 @@ import java.util.UUID;
  */
 public final class JdbcDestination implements Destination {
 
+    /** Rows per JDBC batch of inserts into a staging or snapshot table. */
+    private static final int ROWS_PER_INSERT = 5_000;
+
     private final TableRun run;
     private final DestinationSpec spec;
     private final JdbcDialect sql;
@@ -331,8 +334,6 @@ public final class JdbcDestination implements Destination {
             }
         }
     }
-
-    private static final int ROWS_PER_INSERT = 5_000;
 
     /** Finishes the run inside the last batch's transaction. @return rows written by the finish */
     private long finish() throws SQLException {
