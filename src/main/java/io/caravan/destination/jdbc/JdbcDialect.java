@@ -440,13 +440,30 @@ public abstract class JdbcDialect implements SqlDialect {
         }
     }
 
-    /** Binds a numeric: {@link BigDecimal} as is; NaN and infinities fail (exact columns cannot hold them). */
+    /**
+     * Binds a numeric: {@link BigDecimal} as is, or as its plain text where {@link #numericAsText} says the column is
+     * text; NaN and infinities fail (exact columns cannot hold them).
+     */
     protected void bindDecimal(PreparedStatement ps, int index, PgType type, Object value) throws SQLException {
         if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
             throw new IllegalArgumentException("numeric value " + d + " cannot be written to " + name()
                     + " (its decimal type holds no NaN or infinity)");
         }
-        ps.setBigDecimal(index, value instanceof BigDecimal b ? b : new BigDecimal(text(value)));
+        BigDecimal b = value instanceof BigDecimal v ? v : new BigDecimal(text(value));
+        if (numericAsText(type)) {
+            ps.setString(index, b.toPlainString());
+        } else {
+            ps.setBigDecimal(index, b);
+        }
+    }
+
+    /**
+     * @param type a {@link PgType.Kind#NUMERIC} type
+     * @return true when {@link #columnType} makes it a text column (its precision exceeds the database's decimals),
+     *         so that values are bound as exact text; false by default
+     */
+    protected boolean numericAsText(PgType type) {
+        return false;
     }
 
     /** Binds a date, timestamp or time: the {@code java.time} value via {@code setObject}, text as text. */

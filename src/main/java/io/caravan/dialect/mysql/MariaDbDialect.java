@@ -104,8 +104,7 @@ public final class MariaDbDialect extends JdbcDialect {
             case INTEGER -> "INT";
             case BIGINT -> "BIGINT";
             case NUMERIC -> type.precision() < 0 ? "DECIMAL(" + MAX_PRECISION + "," + MAX_SCALE + ")"
-                    : type.precision() <= MAX_PRECISION && type.scale() <= MAX_SCALE
-                    ? "DECIMAL(" + type.precision() + "," + type.scale() + ")" : text(key);
+                    : numericAsText(type) ? text(key) : "DECIMAL(" + type.precision() + "," + type.scale() + ")";
             case REAL -> "FLOAT";
             case DOUBLE -> "DOUBLE";
             case VARCHAR -> key ? "VARCHAR(" + Math.min(type.length(), KEY_CHARS) + ")"
@@ -121,6 +120,12 @@ public final class MariaDbDialect extends JdbcDialect {
             case INTERVAL -> "VARCHAR(64)";
             default -> text(key);
         };
+    }
+
+    /** @return true for numeric(p,s) beyond DECIMAL's 65 digits or 30 decimals: text, written exactly */
+    @Override
+    protected boolean numericAsText(PgType type) {
+        return type.precision() > MAX_PRECISION || type.scale() > MAX_SCALE;
     }
 
     private static String text(boolean key) {

@@ -66,7 +66,7 @@ public final class OracleDialect extends JdbcDialect {
             case SMALLINT -> "NUMBER(5)";
             case INTEGER -> "NUMBER(10)";
             case BIGINT -> "NUMBER(19)";
-            case NUMERIC -> type.precision() < 0 || type.precision() > MAX_PRECISION ? "NUMBER"
+            case NUMERIC -> type.precision() < 0 ? "NUMBER" : numericAsText(type) ? text(key)
                     : "NUMBER(" + type.precision() + ", " + type.scale() + ")";
             case REAL -> "BINARY_FLOAT";
             case DOUBLE -> "BINARY_DOUBLE";
@@ -83,6 +83,12 @@ public final class OracleDialect extends JdbcDialect {
             case INTERVAL -> "VARCHAR2(64 CHAR)";
             default -> text(key);
         };
+    }
+
+    /** @return true for numeric(p,s) beyond NUMBER's 38 digits: text, written exactly */
+    @Override
+    protected boolean numericAsText(PgType type) {
+        return type.precision() > MAX_PRECISION;
     }
 
     private static String text(boolean key) {

@@ -73,8 +73,8 @@ public final class SqlServerDialect extends JdbcDialect {
             case SMALLINT -> "SMALLINT";
             case INTEGER -> "INT";
             case BIGINT -> "BIGINT";
-            case NUMERIC -> type.precision() < 0 ? "DECIMAL(38, 10)" : type.precision() <= MAX_PRECISION
-                    ? "DECIMAL(" + type.precision() + ", " + type.scale() + ")" : text(key);
+            case NUMERIC -> type.precision() < 0 ? "DECIMAL(38, 10)" : numericAsText(type) ? text(key)
+                    : "DECIMAL(" + type.precision() + ", " + type.scale() + ")";
             case REAL -> "REAL";
             case DOUBLE -> "FLOAT";
             case VARCHAR -> key ? "NVARCHAR(" + Math.min(type.length(), 450) + ")"
@@ -90,6 +90,12 @@ public final class SqlServerDialect extends JdbcDialect {
             case INTERVAL -> "NVARCHAR(64)";
             default -> text(key);
         };
+    }
+
+    /** @return true for numeric(p,s) beyond DECIMAL's 38 digits: text, written exactly */
+    @Override
+    protected boolean numericAsText(PgType type) {
+        return type.precision() > MAX_PRECISION;
     }
 
     private static String text(boolean key) {

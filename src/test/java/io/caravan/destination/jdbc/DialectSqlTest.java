@@ -38,7 +38,7 @@ class DialectSqlTest {
         {"bigint", "BIGINT", "INTEGER", "BIGINT", "NUMBER(19)", "BIGINT"},
         {"numeric(12,2)", "DECIMAL(12,2)", "TEXT", "NUMERIC(12, 2)", "NUMBER(12, 2)", "DECIMAL(12, 2)"},
         {"numeric", "DECIMAL(65,30)", "TEXT", "DECFLOAT", "NUMBER", "DECIMAL(38, 10)"},
-        {"numeric(80,2)", "LONGTEXT", "TEXT", "NUMERIC(80, 2)", "NUMBER", "NVARCHAR(MAX)"},
+        {"numeric(80,2)", "LONGTEXT", "TEXT", "NUMERIC(80, 2)", "CLOB", "NVARCHAR(MAX)"},
         {"real", "FLOAT", "REAL", "REAL", "BINARY_FLOAT", "REAL"},
         {"double precision", "DOUBLE", "REAL", "DOUBLE PRECISION", "BINARY_DOUBLE", "FLOAT"},
         {"text", "LONGTEXT", "TEXT", "CHARACTER VARYING", "CLOB", "NVARCHAR(MAX)"},

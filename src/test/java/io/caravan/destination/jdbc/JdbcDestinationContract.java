@@ -31,21 +31,25 @@ abstract class JdbcDestinationContract {
     static final String TYPES = "CREATE TABLE types (id bigint PRIMARY KEY, b boolean, i2 smallint, i4 integer,"
             + " n numeric(12,2), nu numeric, r real, d double precision, t text, vc varchar(20), c char(3), u uuid,"
             + " j jsonb, js json, by bytea, dt date, ts timestamp, ts3 timestamp(3), tz timestamptz, tm time,"
-            + " ttz timetz, iv interval, ai integer[], at text[], updated_at timestamptz NOT NULL)";
+            + " ttz timetz, iv interval, ai integer[], at text[], nb numeric(80,2), vl varchar(5000), m mood,"
+            + " updated_at timestamptz NOT NULL)";
+    static final String MOOD = "CREATE TYPE mood AS ENUM ('ok', 'sad')";
     static final String TYPES_ROW = "INSERT INTO types VALUES (1, true, -32768, 2147483647, 1234567890.12,"
             + " 3.14159265358979323846, 1.5, 2.25e100, E'h\u00e9llo ''w\u00f6rld'' \\U0001F680 \\t tab \\n line',"
             + " 'varchar', 'abc', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"b\": [1, 2.5, null], \"a\": \"x\"}',"
             + " '{\"z\": 1, \"a\": [true, false]}', '\\xdeadbeef00', '2024-02-29', '2024-05-01 10:11:12.123456',"
             + " '2024-05-01 10:11:12.123', '2024-05-01 10:11:12.654321+02', '23:59:59.999999', '10:00:00+02',"
-            + " '1 year 2 months 3 days 04:05:06.5', '{1,NULL,3}', '{\"a,b\",\"c\\\"d\",NULL}', now())";
+            + " '1 year 2 months 3 days 04:05:06.5', '{1,NULL,3}', '{\"a,b\",\"c\\\"d\",NULL}',"
+            + " 123456789012345678901234567890123456789012345678901234567890123456789012345678.91, repeat('v', 5000),"
+            + " 'sad', now())";
     static final String TYPES_NULLS = "INSERT INTO types (id, updated_at) VALUES (2, now())";
     static final List<String> TYPE_COLUMNS = List.of("id", "b", "i2", "i4", "n", "nu", "r", "d", "t", "vc", "c", "u",
-            "j", "js", "by", "dt", "ts", "ts3", "tz", "tm", "ttz", "iv", "ai", "at");
+            "j", "js", "by", "dt", "ts", "ts3", "tz", "tm", "ttz", "iv", "ai", "at", "nb", "vl", "m");
     static final List<String> TYPE_SQL = List.of("bigint", "boolean", "smallint", "integer", "numeric(12,2)",
             "numeric", "real", "double precision", "text", "character varying(20)", "character(3)", "uuid", "jsonb",
             "json", "bytea", "date", "timestamp without time zone", "timestamp(3) without time zone",
             "timestamp with time zone", "time without time zone", "time with time zone", "interval", "integer[]",
-            "text[]");
+            "text[]", "numeric(80,2)", "character varying(5000)", "text");
     static final List<PgType> ORDER_TYPES = Stream.of("bigint", "text", "numeric(12,2)", "timestamp with time zone")
             .map(PgType::parse).toList();
 
@@ -107,7 +111,7 @@ abstract class JdbcDestinationContract {
     @Test
     void everyTypeAndNullsRoundTrip() throws SQLException {
         PipelineHarness h = new PipelineHarness(dir, 1);
-        h.source(TYPES, TYPES_ROW, TYPES_NULLS);
+        h.source(MOOD, TYPES, TYPES_ROW, TYPES_NULLS);
         Path mapping = h.mapping("shop", "  - table_name: types\n    cron: self-managed\n    mode: syncing\n"
                 + "    bookmark: updated_at\n    primary_key: id\n    primary_key_datatype: int\n");
         runs(h).run(mapping, 0);

@@ -89,7 +89,7 @@ class JdbcPipelineIT {
     @Test
     void tablesOfAJobWriteSqliteAndH2FilesAtOnceThroughProcessDict() throws SQLException {
         PipelineHarness h = PipelineHarness.orders(dir, "syncing", "");
-        h.source(JdbcDestinationContract.TYPES, JdbcDestinationContract.TYPES_ROW,
+        h.source(JdbcDestinationContract.MOOD, JdbcDestinationContract.TYPES, JdbcDestinationContract.TYPES_ROW,
                 JdbcDestinationContract.TYPES_NULLS);
         String table = "    cron: self-managed\n    mode: syncing\n    batch_size: 40\n    bookmark: updated_at\n"
                 + "    primary_key: id\n    primary_key_datatype: int\n";
