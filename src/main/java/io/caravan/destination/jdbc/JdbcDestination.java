@@ -47,8 +47,9 @@ import java.util.UUID;
  * run that dies publishes nothing. Mirroring's last batch deletes the target rows whose key the source no longer has
  * ({@link KeyDiff}).
  *
- * <p>Not done here, unlike the PostgreSQL destination: {@code partition_col} is ignored (one plain table); no lock
- * keeps two runs off one target, and the target's writers are not recorded. A target that existed must have a unique
+ * <p>MariaDB and MySQL runs hold a session lock ({@link #lock}). Not done here, unlike the PostgreSQL destination:
+ * {@code partition_col} is ignored (one plain table); on the other databases no lock keeps two runs off one target;
+ * the target's writers are not recorded. A target that existed must have a unique
  * key on exactly the key it is written by. Commits are as durable as the database makes them ({@link #flush} checks the connection only).
  */
 public final class JdbcDestination implements Destination {
@@ -164,6 +165,7 @@ public final class JdbcDestination implements Destination {
         Connection c = DriverManager.getConnection(sql.jdbcUrl(spec), sql.connectionProperties(spec));
         try {
             c.setAutoCommit(true);
+            lock(c);
             if (schema != null) {
                 for (String ddl : sql.createSchema(schema)) {
                     execute(c, ddl);
@@ -174,6 +176,56 @@ public final class JdbcDestination implements Destination {
             throw e;
         }
         connection = c;
+    }
+
+    /**
+     * Takes the session lock the dialect offers ({@link JdbcDialect#tryLock}; MariaDB and MySQL), held until the
+     * connection closes: mirroring and dumping lock the target (a second mirror would delete the rows the other
+     * writes, and two dumps would share one snapshot table), syncing and logging lock (job, table, target) so that
+     * two runs of one table do not write its rows out of order. Databases without such locks are not guarded.
+     *
+     * @throws DestinationException when another session holds the lock
+     */
+    private void lock(Connection c) throws SQLException {
+        String statement = sql.tryLock();
+        if (statement == null) {
+            return;
+        }
+        String target = table.sourceName();
+        boolean exclusive = table.mode() == Mode.MIRRORING || table.mode() == Mode.DUMPING;
+        String name = exclusive ? targetLockName(schema, target) : runLockName(run.job(), table.tableName(), schema,
+                target);
+        try (PreparedStatement ps = c.prepareStatement(statement)) {
+            ps.setString(1, name);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getInt(1) == 1) {
+                    return;
+                }
+            }
+        }
+        throw new DestinationException(where() + ": another run is writing to " + (schema == null ? "" : schema + ".")
+                + target + "; wait for it or stop it", null);
+    }
+
+    /** @return the name of the lock a mirroring or dumping run holds on a target: {@code caravan-} and a hash */
+    static String targetLockName(String schema, String target) {
+        return lockName("target\u0000" + schema + "\u0000" + target);
+    }
+
+    /** @return the name of the lock a syncing or logging run holds on (job, table, target) */
+    static String runLockName(String job, String table, String schema, String target) {
+        return lockName("run\u0000" + job + "\u0000" + table + "\u0000" + schema + "\u0000" + target);
+    }
+
+    /** Lock names are hashed: MySQL takes at most 64 characters. */
+    private static String lockName(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "caravan-" + java.util.HexFormat.of().formatHex(d, 0, 20);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Creates or completes the target, its staging table and (dumping) its snapshot table, in auto-commit. */

@@ -90,6 +90,15 @@ public abstract class JdbcDialect implements SqlDialect {
         return spec.schema();
     }
 
+    /**
+     * @return a query with one parameter, a lock's name, whose first column is 1 when the session now holds that
+     *         lock (until it closes) and something else when another session holds it, without waiting; null when
+     *         the database has no such locks (the default)
+     */
+    public String tryLock() {
+        return null;
+    }
+
     /** @return the longest table name the database takes, in characters */
     protected abstract int maxIdentifierLength();
 

@@ -86,6 +86,12 @@ public final class MariaDbDialect extends JdbcDialect {
         return spec.schema() != null ? spec.schema() : spec.dbName();
     }
 
+    /** @return {@code SELECT GET_LOCK(?, 0)}: a named lock the session holds until it closes, not waiting */
+    @Override
+    public String tryLock() {
+        return "SELECT GET_LOCK(?, 0)";
+    }
+
     @Override
     protected int maxIdentifierLength() {
         return 64;

@@ -78,4 +78,19 @@ class MariaDbDestinationIT extends JdbcDestinationContract {
             org.assertj.core.api.Assertions.assertThat(rs.getLong(1)).isZero();
         }
     }
+
+    @Test
+    void aSecondMirrorOfOneTargetFailsAtOnce() throws SQLException {
+        PipelineHarness h = PipelineHarness.orders(dir, "mirroring", "    bookmark: updated_at\n");
+        JdbcRuns runs = runs(h);
+        try (Connection other = connect(); Statement s = other.createStatement()) {
+            s.execute("SELECT GET_LOCK('" + JdbcDestination.targetLockName(database, "orders") + "', 0)");
+            assertThatThrownBy(() -> runs.run(h.dir().resolve("shop.yaml"), 0))
+                    .isInstanceOf(DestinationException.class)
+                    .hasMessage("job shop, table orders, destination dw (mariadb): another run is writing to "
+                            + database + ".orders; wait for it or stop it");
+        }
+        runs.run(h.dir().resolve("shop.yaml"), 0);
+        org.assertj.core.api.Assertions.assertThat(count("SELECT count(*) FROM " + target("orders"))).isEqualTo(250);
+    }
 }
