@@ -214,8 +214,20 @@ public final class ObjectDestination implements Destination {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new DestinationException(where() + (currentKey == null ? "" : ", object " + store.uri(currentKey))
-                    + ": " + e.getMessage(), e);
+                    + ": " + describe(e), e);
         }
+    }
+
+    /**
+     * @return the exception's message, led by its class when that says what went wrong (the JDK's file exceptions
+     *         carry only the path: {@code FileAlreadyExistsException: /data/orders})
+     */
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        if (e.getClass() != IOException.class && e instanceof IOException || m == null) {
+            return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        }
+        return m;
     }
 
     /** @return the snapshot folder of this run inside a table folder, e.g. {@code migration_snapshot_date=.../} */
@@ -484,27 +496,21 @@ public final class ObjectDestination implements Destination {
     private long putRows(String key, List<Object[]> rows) throws IOException {
         currentKey = key;
         Path file = tmp.resolve("batch." + format.extension());
-        try {
-            format.write(run.shape(), rows, file);
-            long size = Files.size(file);
-            store.put(key, file);
-            return size;
-        } finally {
-            Files.deleteIfExists(file);
-            currentKey = null;
-        }
+        format.write(run.shape(), rows, file);
+        long size = Files.size(file);
+        store.put(key, file);
+        Files.deleteIfExists(file);
+        currentKey = null;
+        return size;
     }
 
     private void putBytes(String key, byte[] content) throws IOException {
         currentKey = key;
         Path file = tmp.resolve("small");
-        try {
-            Files.write(file, content);
-            store.put(key, file);
-        } finally {
-            Files.deleteIfExists(file);
-            currentKey = null;
-        }
+        Files.write(file, content);
+        store.put(key, file);
+        Files.deleteIfExists(file);
+        currentKey = null;
     }
 
     /** Nothing is pending: every put is durable when it returns. */
