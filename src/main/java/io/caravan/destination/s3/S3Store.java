@@ -36,7 +36,9 @@ import java.util.List;
  * configured as that component configures it from {@code overrideEndpoint}/{@code uriEndpointOverride},
  * {@code forcePathStyle}, {@code region}, {@code accessKey}/{@code secretKey} and
  * {@code useDefaultCredentialsProvider}. A put is one {@code PutObject}, which S3 applies atomically and durably
- * before it answers. Failures of the SDK are reported as {@link IOException}s carrying the SDK's message.
+ * before it answers. Failures of the SDK are reported as {@link IOException}s carrying the operation, the SDK
+ * exception's class and message ({@code put failed: NoSuchBucketException: The specified bucket does not exist...});
+ * the caller names the object.
  */
 public final class S3Store implements ObjectStore {
 
@@ -101,7 +103,7 @@ public final class S3Store implements ObjectStore {
         try {
             client.putObject(PutObjectRequest.builder().bucket(bucket).key(key).build(), RequestBody.fromFile(file));
         } catch (SdkException e) {
-            throw new IOException("cannot put s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+            throw failure("put", e);
         }
     }
 
@@ -117,7 +119,7 @@ public final class S3Store implements ObjectStore {
         } catch (NoSuchKeyException e) {
             return false;
         } catch (SdkException e) {
-            throw new IOException("cannot get s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+            throw failure("get", e);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -132,7 +134,7 @@ public final class S3Store implements ObjectStore {
                 out.add(new StoredObject(o.key(), o.size()));
             }
         } catch (SdkException e) {
-            throw new IOException("cannot list s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
+            throw failure("list", e);
         }
         out.sort(Comparator.comparing(StoredObject::key));
         return out;
@@ -149,7 +151,7 @@ public final class S3Store implements ObjectStore {
                 r = client.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(ids).quiet(true)
                         .build()));
             } catch (SdkException e) {
-                throw new IOException("cannot delete from s3://" + bucket + ": " + e.getMessage(), e);
+                throw failure("delete", e);
             }
             if (r.hasErrors() && !r.errors().isEmpty()) {
                 var first = r.errors().get(0);
@@ -157,6 +159,11 @@ public final class S3Store implements ObjectStore {
                         + first.message() + " (" + r.errors().size() + " keys failed)");
             }
         }
+    }
+
+    /** @return {@code <operation> failed: <SDK exception class>: <message>}; the caller names the object */
+    private static IOException failure(String operation, SdkException e) {
+        return new IOException(operation + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
 
     @Override
