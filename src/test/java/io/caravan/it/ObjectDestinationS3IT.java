@@ -6,6 +6,7 @@ import io.caravan.destination.Destination;
 import io.caravan.destination.DestinationException;
 import io.caravan.destination.file.ObjectDestination;
 import io.caravan.destination.file.ObjectRuns;
+import io.caravan.destination.s3.S3Destination;
 import io.caravan.destination.s3.S3Store;
 import io.caravan.format.RowFormat;
 import io.caravan.mapping.DestinationSpec;
@@ -44,8 +45,8 @@ class ObjectDestinationS3IT {
     static final S3MockExtension S3 = S3MockExtension.builder().withInitialBuckets("lake")
             .withSecureConnection(false).silent().build();
 
-    /** Parquet until the format lands: then PARQUET, as S3Destination always writes. */
-    private static final DestinationSpec.FileFormat FORMAT = DestinationSpec.FileFormat.JSONL;
+    /** What S3Destination always writes. */
+    private static final DestinationSpec.FileFormat FORMAT = DestinationSpec.FileFormat.PARQUET;
 
     @TempDir
     Path dir;
@@ -73,7 +74,7 @@ class ObjectDestinationS3IT {
     private Destination open(TableRun run) {
         DestinationSpec spec = new DestinationSpec("lake", "s3", null, null, "", null, null, location("lake"), "_s3",
                 null, null, null);
-        return new ObjectDestination(run, spec, S3Store.open(spec.s3()), RowFormat.of(FORMAT));
+        return S3Destination.open(run, spec);
     }
 
     private List<String> keys(String under) {
