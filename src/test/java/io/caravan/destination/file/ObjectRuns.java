@@ -151,9 +151,20 @@ public final class ObjectRuns {
      * @return every row of the files as text (PgBinaryCodec.toText), by id
      */
     public static Map<Long, List<String>> readRows(RowFormat format, List<Path> files) throws Exception {
+        return readRows(format, SHAPE, files);
+    }
+
+    /**
+     * @param format the format of the files
+     * @param shape  the columns of the files, the first being a numeric key
+     * @param files  data files
+     * @return every row of the files as text (PgBinaryCodec.toText), by key
+     */
+    public static Map<Long, List<String>> readRows(RowFormat format, TableShape shape, List<Path> files)
+            throws Exception {
         Map<Long, List<String>> out = new HashMap<>();
         for (Path f : files) {
-            for (Object[] row : format.read(SHAPE, f)) {
+            for (Object[] row : format.read(shape, f)) {
                 long id = ((Number) row[0]).longValue();
                 List<String> text = new ArrayList<>();
                 for (Object v : row) {
