@@ -43,10 +43,14 @@ class ObjectDestinationPipelineIT {
     private final S3Client client = S3.createS3ClientV2();
 
     private String objectYaml(Path lake, String format) {
-        return "  s3lake:\n    destination_type: s3\n    s3_bucket_name: pipeline-lake\n    s3_suffix: _v1\n"
+        return objectYaml("pipeline-lake", lake, format);
+    }
+
+    private String objectYaml(String bucket, Path lake, String format) {
+        return "  files:\n    destination_type: file\n    path: " + lake + "\n    format: " + format + "\n"
+                + "  s3lake:\n    destination_type: s3\n    s3_bucket_name: " + bucket + "\n    s3_suffix: _v1\n"
                 + "    s3_endpoint: http://127.0.0.1:" + S3.getHttpPort() + "\n    s3_region: eu-west-1\n"
-                + "    aws_access_key_id: foo\n    aws_secret_access_key: bar\n"
-                + "  files:\n    destination_type: file\n    path: " + lake + "\n    format: " + format + "\n";
+                + "    aws_access_key_id: foo\n    aws_secret_access_key: bar\n";
     }
 
     @Test
@@ -98,6 +102,41 @@ class ObjectDestinationPipelineIT {
             assertThat(rowsOf(RowFormat.of(DestinationSpec.FileFormat.JSONL), files)).isEqualTo(sourceRows(h));
         }
         assertThat(keys("orders_v1/")).filteredOn(k -> k.endsWith("/_SUCCESS")).hasSize(2);
+    }
+
+    @Test
+    void aFailingDestinationHoldsTheCursorAndTheRerunCompletesEveryDestinationWithoutDuplicates() throws Exception {
+        PipelineHarness h = PipelineHarness.orders(dir, "logging", "");
+        Path lake = dir.resolve("lake");
+        String bucket = "late-bucket";
+        Path mapping = h.mappingWith("shop", "destination:\n" + h.destinationYaml("warehouse", 0, "dw")
+                + objectYaml(bucket, lake, "parquet"), "  - table_name: orders\n    cron: self-managed\n"
+                + "    mode: logging\n    batch_size: 40\n    primary_key: id\n    primary_key_datatype: int\n");
+
+        // the bucket does not exist yet: the s3 destination fails the first batch, which warehouse and files wrote
+        PipelineHarness.Result failed = h.caravan(PipelineHarness.runArgs(mapping));
+        assertThat(failed.exitCode()).isNotZero();
+        assertThat(failed.out() + failed.err()).contains("job shop, table orders, destination s3lake, object s3://"
+                + bucket + "/orders_v1/").contains("NoSuchBucket");
+        List<String> afterFailure = ObjectRuns.files(lake, ".parquet");
+        assertThat(afterFailure).isNotEmpty();
+
+        client.createBucket(b -> b.bucket(bucket));
+        h.runOk(mapping);
+        List<String> source = sourceRows(h);
+        assertThat(h.tableRows(h.destinationDb(0), "dw.orders", "id, status, amount", "id")).isEqualTo(source);
+        // the replayed batches overwrote the file objects of the failed run: no row is twice
+        assertThat(ObjectRuns.files(lake, ".parquet")).containsAll(afterFailure);
+        List<Path> files = ObjectRuns.files(lake, ".parquet").stream().map(lake::resolve).toList();
+        assertThat(rowsOf(RowFormat.of(DestinationSpec.FileFormat.PARQUET), files)).isEqualTo(source);
+        List<Path> objects = new ArrayList<>();
+        for (String k : client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("orders_v1/")).contents().stream()
+                .map(S3Object::key).filter(k -> k.endsWith(".parquet")).toList()) {
+            Path f = dir.resolve("late-" + objects.size());
+            client.getObject(b -> b.bucket(bucket).key(k), ResponseTransformer.toFile(f));
+            objects.add(f);
+        }
+        assertThat(rowsOf(RowFormat.of(DestinationSpec.FileFormat.PARQUET), objects)).isEqualTo(source);
     }
 
     private void assertEqualToSource(PipelineHarness h, Path lake) throws Exception {
