@@ -99,7 +99,7 @@ final class CsvFormat implements RowFormat {
         ColumnType[] types = columns.stream().map(ColumnType::of).toArray(ColumnType[]::new);
         List<Object[]> rows = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             CsvParser p = (CsvParser) MAPPER.getFactory().createParser(in)) {
+             CsvParser p = MAPPER.getFactory().createParser(in)) {
             p.setSchema(CsvSchema.emptySchema());
             List<String> header = readRecord(p);
             if (header == null) {
