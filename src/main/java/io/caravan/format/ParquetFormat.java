@@ -155,6 +155,7 @@ final class ParquetFormat implements RowFormat {
         }
 
         @Override
+        @SuppressWarnings("deprecation") // abstract in parquet-java, so it must be implemented; never called here
         protected WriteSupport<Object[]> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
             return new RowWriteSupport(shape);
         }
@@ -179,6 +180,7 @@ final class ParquetFormat implements RowFormat {
         }
 
         @Override
+        @SuppressWarnings("deprecation") // abstract in parquet-java, so it must be implemented; never called here
         public WriteContext init(org.apache.hadoop.conf.Configuration conf) {
             return new WriteContext(schema, Map.of());
         }

@@ -5,6 +5,7 @@ import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.xerial.snappy.Snappy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -26,7 +27,7 @@ final class SnappyCodecs implements CompressionCodecFactory {
         return new BytesInputCompressor() {
             @Override
             public BytesInput compress(BytesInput bytes) throws IOException {
-                return codec == CompressionCodecName.SNAPPY ? BytesInput.from(Snappy.compress(bytes.toByteArray()))
+                return codec == CompressionCodecName.SNAPPY ? BytesInput.from(Snappy.compress(array(bytes)))
                         : bytes;
             }
 
@@ -51,7 +52,7 @@ final class SnappyCodecs implements CompressionCodecFactory {
                     return bytes;
                 }
                 byte[] out = new byte[uncompressedSize];
-                byte[] in = bytes.toByteArray();
+                byte[] in = array(bytes);
                 int n = Snappy.uncompress(in, 0, in.length, out, 0);
                 if (n != uncompressedSize) {
                     throw new IOException("a Snappy page holds " + n + " bytes but its header says "
@@ -65,7 +66,7 @@ final class SnappyCodecs implements CompressionCodecFactory {
                     throws IOException {
                 byte[] in = new byte[compressedSize];
                 input.get(in);
-                output.put(decompress(BytesInput.from(in), uncompressedSize).toByteArray());
+                output.put(array(decompress(BytesInput.from(in), uncompressedSize)));
             }
 
             @Override
@@ -76,6 +77,13 @@ final class SnappyCodecs implements CompressionCodecFactory {
 
     @Override
     public void release() {
+    }
+
+    /** @return the bytes as one array (BytesInput.toByteArray is deprecated) */
+    private static byte[] array(BytesInput bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.toIntExact(bytes.size()));
+        bytes.writeAllTo(out);
+        return out.toByteArray();
     }
 
     private static void requireSupported(CompressionCodecName codec) {
