@@ -58,7 +58,7 @@ class ObjectDestinationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"PARQUET", "JSONL"})
+    @EnumSource(DestinationSpec.FileFormat.class)
     void loggingWritesAnObjectPerBatchAndMonthAndAReplayOverwritesIt(DestinationSpec.FileFormat f) throws Exception {
         format = f;
         ObjectRuns.Cursors cursors = new ObjectRuns.Cursors();
@@ -107,7 +107,7 @@ class ObjectDestinationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"PARQUET", "JSONL"})
+    @EnumSource(DestinationSpec.FileFormat.class)
     void syncingKeepsEachKeyOnceAndRewritesOnlyObjectsHoldingTheBatchKeys(DestinationSpec.FileFormat f) throws Exception {
         format = f;
         ObjectRuns.Cursors cursors = new ObjectRuns.Cursors();
@@ -162,7 +162,7 @@ class ObjectDestinationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"PARQUET", "JSONL"})
+    @EnumSource(DestinationSpec.FileFormat.class)
     void dumpingWritesASnapshotPerRunMarkedBySuccessAndRemovesIncompleteOnes(DestinationSpec.FileFormat f) throws Exception {
         format = f;
         ObjectRuns.Cursors cursors = new ObjectRuns.Cursors();
