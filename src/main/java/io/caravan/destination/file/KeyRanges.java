@@ -43,7 +43,31 @@ final class KeyRanges {
 
     /** @param numeric true when keys compare as numbers */
     KeyRanges(boolean numeric) {
-        this.order = numeric ? Comparator.comparing(BigDecimal::new) : Comparator.naturalOrder();
+        this.order = numeric ? KeyRanges::compareNumbers : Comparator.naturalOrder();
+    }
+
+    /**
+     * A total order on the text of numeric keys: numbers by value, then text that is not a number (such as
+     * {@code NaN} or {@code Infinity}, which numeric and float keys may hold) by text after every number.
+     */
+    static int compareNumbers(String a, String b) {
+        BigDecimal x = number(a);
+        BigDecimal y = number(b);
+        if (x != null && y != null) {
+            return x.compareTo(y);
+        }
+        if (x == null && y == null) {
+            return a.compareTo(b);
+        }
+        return x == null ? 1 : -1;
+    }
+
+    private static BigDecimal number(String text) {
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** @return the key order */
@@ -72,9 +96,9 @@ final class KeyRanges {
     }
 
     /**
-     * @param key        an object about to be (re)written
-     * @param min        smallest key of its new content
-     * @param max        largest key of its new content
+     * @param key an object about to be (re)written
+     * @param min smallest key of its new content
+     * @param max largest key of its new content
      */
     void widen(String key, String min, String max) {
         Range old = ranges.get(key);
