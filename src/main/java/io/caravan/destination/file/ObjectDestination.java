@@ -69,8 +69,7 @@ import java.util.stream.Stream;
  *   <li><b>dumping</b>: the run writes into its own snapshot folder; its last batch puts {@code _SUCCESS} there
  *       (for every destination table the run wrote, or for the source table when it wrote no rows). At a run's
  *       first sight of a table folder, every snapshot folder in it without {@code _SUCCESS} is the leftover of a run
- *       that died and is deleted. Readers should read only snapshots with {@code _SUCCESS}. Two dumping runs of one
- *       table must not overlap (the scheduler runs one run of a table at a time).</li>
+ *       that died and is deleted. Readers should read only snapshots with {@code _SUCCESS}.</li>
  *   <li><b>logging</b>: append: each batch its own objects; a replay overwrites them. A replay whose batches start
  *       from other cursors than before (the source changed behind the committed cursor) may write a row twice.</li>
  *   <li><b>syncing</b>: after each batch every primary key ({@code primary_key}) is in one object of the table
@@ -90,6 +89,12 @@ import java.util.stream.Stream;
  * ({@link AthenaDdl}) in it, with the folder's URI as LOCATION ({@code s3://bucket/t s/}, or the folder's
  * {@code file:} URI for a file destination, which Spark, Hive or Trino on that machine can use), and notes it in the
  * destination's {@link DestinationStats} for the run summary. JSONL and CSV folders get no DDL.
+ *
+ * <h2>Concurrency</h2>
+ * Object stores have no locks like PostgreSQL's advisory locks, so nothing stops two runs writing one table folder at
+ * once; the scheduler runs one run of a table at a time, and two jobs (or two destinations of one job) must not share
+ * a table folder: a dumping run would delete the other's unfinished snapshot, and syncing runs would race on
+ * {@code _caravan_keys.json} and on rewrites.
  *
  * <h2>Durability</h2>
  * Every put is durable when it returns ({@link ObjectStore}), so {@link #flush()} has nothing to do. Objects are
