@@ -25,8 +25,18 @@ public final class MappingLoader {
     static final List<String> TOP_KEYS = List.of("source", "destination", "tables", "process_dict", "get_table_name");
     static final List<String> SOURCE_KEYS =
             List.of("source_type", "url", "db_name", "username", "password", "init_sql");
-    static final List<String> DESTINATION_KEYS =
-            List.of("destination_type", "url", "db_name", "username", "password", "schema");
+    /** The keys of a destination by its {@code destination_type} (DMS seed "Destination", plus this tool's). */
+    static final Map<String, List<String>> DESTINATION_KEYS = destinationKeys();
+    /** Every destination key, for a destination whose type is missing or unknown. */
+    static final List<String> ALL_DESTINATION_KEYS = DESTINATION_KEYS.values().stream().flatMap(List::stream)
+            .distinct().toList();
+    /** JDBC URL prefixes a destination type accepts. */
+    static final Map<String, List<String>> JDBC_PREFIXES = Map.of("mysql", List.of("jdbc:mysql:", "jdbc:mariadb:"),
+            "mariadb", List.of("jdbc:mariadb:", "jdbc:mysql:"), "oracle", List.of("jdbc:oracle:"),
+            "sqlserver", List.of("jdbc:sqlserver:"), "sqlite", List.of("jdbc:sqlite:"), "h2", List.of("jdbc:h2:"));
+    /** S3 bucket names (AWS "Bucket naming rules", the common subset). */
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9_-]*");
     /** Job names (file base names) and destination names. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
     /** The only source and destination type so far. */
@@ -38,6 +48,33 @@ public final class MappingLoader {
     private static final String URL_HINT = "write host, host:port, jdbc:postgresql://host[:port]/db or embedded";
 
     private MappingLoader() {
+    }
+
+    private static Map<String, List<String>> destinationKeys() {
+        List<String> s3 = List.of("s3_bucket_name", "s3_endpoint", "s3_region", "aws_access_key_id",
+                "aws_secret_access_key");
+        List<String> server = List.of("destination_type", "url", "db_name", "username", "password", "schema");
+        Map<String, List<String>> keys = new LinkedHashMap<>();
+        keys.put(PGSQL, server);
+        keys.put("redshift", concat(List.of("destination_type", "host", "database", "user", "password", "schema"), s3,
+                List.of("iam_role")));
+        keys.put("s3", concat(List.of("destination_type"), s3, List.of("s3_suffix")));
+        keys.put("file", List.of("destination_type", "path", "format", "suffix"));
+        for (String type : List.of("mysql", "mariadb", "oracle", "sqlserver")) {
+            keys.put(type, server);
+        }
+        keys.put("sqlite", List.of("destination_type", "url"));
+        keys.put("h2", List.of("destination_type", "url", "username", "password", "schema"));
+        return Collections.unmodifiableMap(keys);
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        List<String> all = new ArrayList<>();
+        for (List<String> l : lists) {
+            all.addAll(l);
+        }
+        return List.copyOf(all);
     }
 
     /**
@@ -179,32 +216,162 @@ public final class MappingLoader {
                 problems.add(entry.keyLocation(), path, entry.key(), "destination name must match [A-Za-z0-9_-]+",
                         "rename it with letters, digits, '_' and '-' only");
             }
-            MapReader r = MapReader.of(entry.value(), entry.keyLocation(), path, DESTINATION_KEYS, problems,
-                    "write destination_type, url and db_name under the destination's name");
+            List<String> keys = DESTINATION_KEYS.getOrDefault(writtenType(entry.value()), ALL_DESTINATION_KEYS);
+            MapReader r = MapReader.of(entry.value(), entry.keyLocation(), path, keys, problems,
+                    "write destination_type and its keys under the destination's name");
             if (MapReader.isNull(entry.value())) {
-                all.missing(entry.key(), "missing value", "write destination_type, url and db_name");
+                all.missing(entry.key(), "missing value", "write destination_type and its keys");
             }
             destinations.put(entry.key(), destination(entry.key(), r, source));
         }
         return Collections.unmodifiableMap(destinations);
     }
 
+    /** @return the {@code destination_type} written in a destination's map, as written; null when there is none */
+    private static String writtenType(Node destination) {
+        if (destination instanceof Node.MapNode map && map.entries().get("destination_type") != null
+                && map.entries().get("destination_type").value() instanceof Node.Scalar s) {
+            return s.text();
+        }
+        return null;
+    }
+
     private static DestinationSpec destination(String name, MapReader r, SourceSpec source) {
-        String type = r.choice("destination_type", "destination type", MappingLoader::pgsqlOnly, PGSQL,
-                "add destination_type: pgsql");
-        String url = url(r);
-        String dbName = r.text("db_name", "add db_name: <destination database name>");
-        String username = r.text("username", null);
-        Secret password = r.secret("password");
+        String type = r.choice("destination_type", "destination type", MappingLoader::destinationType,
+                String.join(", ", DestinationSpec.TYPES), "add destination_type: one of "
+                        + String.join(", ", DestinationSpec.TYPES));
+        String defaultSchema = source.dbName() == null ? null : "sql_" + source.dbName() + "_dms";
+        DestinationSpec spec;
+        if (type == null) {
+            spec = new DestinationSpec(name, null, null, null, "", Secret.NONE, null);
+        } else if (type.equals(PGSQL)) {
+            spec = new DestinationSpec(name, type, url(r), r.text("db_name", "add db_name: <destination database name>"),
+                    username(r, "username"), r.secret("password"), schema(r, defaultSchema));
+        } else if (type.equals("redshift")) {
+            String host = r.text("host", "add host: <cluster endpoint>[:port]");
+            if (host != null && (!HOST_PORT.matcher(host).matches() || !portInRange(host))) {
+                r.problem("host", "not a host or host:port", "write e.g. examplecluster.abc123.us-west-1."
+                        + "redshift.amazonaws.com or that with :5439");
+                host = null;
+            }
+            spec = new DestinationSpec(name, type, host, r.text("database", "add database: <Redshift database name>"),
+                    username(r, "user"), r.secret("password"), schema(r, defaultSchema),
+                    s3(r, "add s3_bucket_name: <bucket for staging files>"), "", null, null,
+                    r.string("iam_role", null));
+            if (spec.iamRole() != null && !spec.iamRole().startsWith("arn:")) {
+                r.problem("iam_role", "expected an IAM role ARN", "write e.g. arn:aws:iam::123456789012:role/Copy");
+            }
+        } else if (type.equals("s3")) {
+            spec = new DestinationSpec(name, type, null, null, "", Secret.NONE, null,
+                    s3(r, "add s3_bucket_name: <bucket>"), suffix(r, "s3_suffix"), null,
+                    DestinationSpec.FileFormat.PARQUET, null);
+        } else if (type.equals("file")) {
+            String path = r.text("path", "add path: <folder to write to>");
+            DestinationSpec.FileFormat format = r.choice("format", "file format", MappingLoader::fileFormat,
+                    "parquet, jsonl, csv", null);
+            spec = new DestinationSpec(name, type, null, null, "", Secret.NONE, null, null, suffix(r, "suffix"),
+                    path, format == null ? DestinationSpec.FileFormat.PARQUET : format, null);
+        } else if (type.equals("sqlite")) {
+            spec = new DestinationSpec(name, type, jdbcUrl(r, type, true), null, "", Secret.NONE, null);
+        } else if (type.equals("h2")) {
+            spec = new DestinationSpec(name, type, jdbcUrl(r, type, true), null, username(r, "username"),
+                    r.secret("password"), schema(r, defaultSchema));
+        } else {
+            String url = jdbcUrl(r, type, false);
+            String dbName = url != null && url.startsWith("jdbc:") ? r.text("db_name", null)
+                    : r.text("db_name", "add db_name: <" + (type.equals("oracle") ? "service name" : "database") + ">");
+            spec = new DestinationSpec(name, type, url, dbName, username(r, "username"), r.secret("password"),
+                    schema(r, defaultSchema));
+        }
+        r.finish();
+        return spec;
+    }
+
+    private static String username(MapReader r, String key) {
+        String username = r.text(key, null);
+        return username == null ? "" : username;
+    }
+
+    private static String schema(MapReader r, String defaultSchema) {
         String schema = r.string("schema", null);
         if (schema != null && schema.isBlank()) {
             r.problem("schema", "must not be empty", "write a schema name or remove the key");
         }
-        if (schema == null && source.dbName() != null) {
-            schema = "sql_" + source.dbName() + "_dms";
+        return schema == null ? defaultSchema : schema;
+    }
+
+    private static String suffix(MapReader r, String key) {
+        String suffix = r.string(key, null);
+        if (suffix != null && !SUFFIX.matcher(suffix).matches()) {
+            r.problem(key, "must match [A-Za-z0-9_-]*", "use letters, digits, '_' and '-' only");
         }
-        r.finish();
-        return new DestinationSpec(name, type, url, dbName, username == null ? "" : username, password, schema);
+        return suffix == null ? "" : suffix;
+    }
+
+    /** Reads the bucket and how to reach it (s3 and redshift). */
+    private static DestinationSpec.S3Location s3(MapReader r, String bucketHint) {
+        String bucket = r.text("s3_bucket_name", bucketHint);
+        if (bucket != null && !BUCKET.matcher(bucket).matches()) {
+            r.problem("s3_bucket_name", "not a valid bucket name",
+                    "use 3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit");
+        }
+        String endpoint = r.text("s3_endpoint", null);
+        if (endpoint != null && !endpoint.matches("https?://[^/\\s]+/?")) {
+            r.problem("s3_endpoint", "expected http(s)://host[:port]", "write e.g. http://127.0.0.1:9000");
+        }
+        String region = r.text("s3_region", null);
+        if (region != null && !region.matches("[a-z0-9-]+")) {
+            r.problem("s3_region", "not a region name", "write e.g. eu-west-1");
+        }
+        Secret keyId = r.has("aws_access_key_id") ? r.secret("aws_access_key_id") : null;
+        Secret secret = r.has("aws_secret_access_key") ? r.secret("aws_secret_access_key") : null;
+        if ((keyId == null) != (secret == null)) {
+            String missing = keyId == null ? "aws_access_key_id" : "aws_secret_access_key";
+            r.missing(missing, "aws_access_key_id and aws_secret_access_key go together",
+                    "add " + missing + ", or remove both to use the AWS default credential chain");
+        }
+        return bucket == null ? null : new DestinationSpec.S3Location(bucket, endpoint, region, keyId, secret);
+    }
+
+    /**
+     * Reads a JDBC destination's {@code url}: host[:port] (not for file databases), a file path (file databases), or
+     * a {@code jdbc:} URL of the type's driver.
+     */
+    private static String jdbcUrl(MapReader r, String type, boolean fileDatabase) {
+        String what = fileDatabase ? "a file path or jdbc:" + type + ": URL" : "host, host:port or a "
+                + String.join(" or ", JDBC_PREFIXES.get(type)) + " URL";
+        String url = r.text("url", "add url: " + what);
+        if (url == null) {
+            return null;
+        }
+        if (url.startsWith("jdbc:")) {
+            if (JDBC_PREFIXES.get(type).stream().noneMatch(url::startsWith)) {
+                r.problem("url", "not a " + type + " JDBC URL", "write " + what);
+                return null;
+            }
+            return url;
+        }
+        if (!fileDatabase && (!HOST_PORT.matcher(url).matches() || !portInRange(url))) {
+            r.problem("url", "not a " + type + " address", "write " + what);
+            return null;
+        }
+        return url;
+    }
+
+    private static String destinationType(String type) {
+        if (!DestinationSpec.TYPES.contains(type)) {
+            throw new IllegalArgumentException("unsupported type " + type);
+        }
+        return type;
+    }
+
+    private static DestinationSpec.FileFormat fileFormat(String text) {
+        for (DestinationSpec.FileFormat f : DestinationSpec.FileFormat.values()) {
+            if (f.wireValue().equals(text)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown format " + text);
     }
 
     /** Reads and checks {@code url}: host, host:port, a jdbc:postgresql:// URL or embedded. */

@@ -99,6 +99,7 @@ final class TableReader {
         checkLoggingKey(t, mode, keyType);
         checkPartitioning(t, partitionCol, format);
         checkMirroringRoutes(t, mode);
+        checkMirroringDestinations(t, mode);
         t.finish();
         return new TableSpec(tableName, cron, mode, batchSize == null ? TableSpec.DEFAULT_BATCH_SIZE : batchSize,
                 mode != null && mode.usesBookmark() ? bookmark : null, Boolean.TRUE.equals(improperBookmarks),
@@ -241,6 +242,21 @@ final class TableReader {
             t.problem("mode", "mirroring cannot route rows with the job's get_table_name " + jobGetTableName + ": "
                     + why, hint);
         }
+    }
+
+    /**
+     * Mirroring deletes rows gone at the source, which object stores of immutable files do not offer (DMS seed,
+     * "modes": mirroring "is not available in S3 destination"); the same holds for file destinations.
+     */
+    private void checkMirroringDestinations(MapReader t, Mode mode) {
+        if (mode != Mode.MIRRORING) {
+            return;
+        }
+        destinations.values().stream().filter(d -> "s3".equals(d.destinationType())
+                || "file".equals(d.destinationType())).findFirst().ifPresent(d -> t.problem("mode",
+                "mirroring is not available for " + d.destinationType() + " destination '" + d.name()
+                        + "': its objects are never deleted row by row",
+                "use mode: syncing (each primary key once, rows deleted at the source are kept)"));
     }
 
     /** A pgsql destination partitions by month, so a partition column must be a datetime. */

@@ -148,7 +148,7 @@ public final class RouteGenerator {
         List<Object> sinks = new ArrayList<>();
         for (DestinationSpec d : mapping.destinations().values()) {
             Map<String, Object> to = new LinkedHashMap<>();
-            to.put("uri", "kamelet:caravan-" + d.destinationType() + "-sink");
+            to.put("uri", "kamelet:" + sinkKamelet(d.destinationType()));
             to.put("parameters", Map.of("destination", d.name()));
             sinks.add(Map.of("to", to));
         }
@@ -156,5 +156,17 @@ public final class RouteGenerator {
         multicast.put("stopOnException", true);
         multicast.put("steps", sinks);
         return multicast;
+    }
+
+    /**
+     * @param destinationType a {@code destination_type}
+     * @return the name of the sink kamelet that writes it (in {@code kamelets/}): {@code caravan-<type>-sink} for
+     *         pgsql, s3, file and redshift, {@code caravan-jdbc-sink} for the other databases
+     */
+    static String sinkKamelet(String destinationType) {
+        return switch (destinationType) {
+            case "pgsql", "s3", "file", "redshift" -> "caravan-" + destinationType + "-sink";
+            default -> "caravan-jdbc-sink";
+        };
     }
 }

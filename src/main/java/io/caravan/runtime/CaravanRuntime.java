@@ -2,7 +2,6 @@ package io.caravan.runtime;
 
 import io.caravan.batch.TableRun;
 import io.caravan.destination.Destination;
-import io.caravan.destination.pgsql.PgDestination;
 import io.caravan.mapping.DestinationSpec;
 import io.caravan.mapping.JobMapping;
 import io.caravan.mapping.MappingLoader;
@@ -144,14 +143,7 @@ public final class CaravanRuntime implements AutoCloseable {
             throw new IllegalArgumentException("job " + run.job() + " has no destination '" + destination
                     + "'; destinations: " + run.mapping().destinations().keySet());
         }
-        return run.writer(destination, d -> open(run, spec));
-    }
-
-    private static Destination open(TableRun run, DestinationSpec spec) {
-        if ("pgsql".equals(spec.destinationType())) {
-            return new PgDestination(run, spec);
-        }
-        throw new IllegalArgumentException("unknown destination_type '" + spec.destinationType() + "'; allowed: pgsql");
+        return run.writer(destination, d -> Destinations.open(run, spec));
     }
 
     @Override

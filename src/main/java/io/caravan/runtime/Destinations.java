@@ -1,0 +1,27 @@
+package io.caravan.runtime;
+
+import io.caravan.batch.TableRun;
+import io.caravan.destination.Destination;
+import io.caravan.destination.pgsql.PgDestination;
+import io.caravan.mapping.DestinationSpec;
+
+/** Opens the writer of one run for one destination, by its {@code destination_type}. */
+final class Destinations {
+
+    private Destinations() {
+    }
+
+    /**
+     * @param run  a run whose source has begun; never null
+     * @param spec one of the run's mapping's destinations; never null
+     * @return a new writer; never null
+     * @throws IllegalArgumentException for a type this build does not write (the loader refuses those first)
+     */
+    static Destination open(TableRun run, DestinationSpec spec) {
+        return switch (spec.destinationType()) {
+            case "pgsql" -> new PgDestination(run, spec);
+            default -> throw new IllegalArgumentException("destination_type '" + spec.destinationType()
+                    + "' is not available in this build; allowed: " + String.join(", ", DestinationSpec.TYPES));
+        };
+    }
+}
