@@ -3,6 +3,7 @@ package io.caravan.runtime;
 import io.caravan.batch.TableRun;
 import io.caravan.destination.Destination;
 import io.caravan.destination.pgsql.PgDestination;
+import io.caravan.destination.redshift.RedshiftDestination;
 import io.caravan.mapping.DestinationSpec;
 
 /** Opens the writer of one run for one destination, by its {@code destination_type}. */
@@ -20,6 +21,7 @@ final class Destinations {
     static Destination open(TableRun run, DestinationSpec spec) {
         return switch (spec.destinationType()) {
             case "pgsql" -> new PgDestination(run, spec);
+            case "redshift" -> new RedshiftDestination(run, spec);
             default -> throw new IllegalArgumentException("destination_type '" + spec.destinationType()
                     + "' is not available in this build; allowed: " + String.join(", ", DestinationSpec.TYPES));
         };

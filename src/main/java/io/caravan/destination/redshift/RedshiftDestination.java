@@ -55,6 +55,17 @@ public final class RedshiftDestination implements Destination {
     private Connection connection;
 
     /**
+     * A destination staging through its {@code s3_bucket_name} ({@link S3StageLoader#forRedshift}).
+     *
+     * @param run  the run; its shape must be known; never null
+     * @param spec a redshift destination; never null
+     * @throws IllegalArgumentException when the destination has no {@code s3_bucket_name}
+     */
+    public RedshiftDestination(TableRun run, DestinationSpec spec) {
+        this(run, spec, S3StageLoader.forRedshift(spec));
+    }
+
+    /**
      * @param run    the run; its shape must be known; never null
      * @param spec   the destination; never null
      * @param loader stages each batch's rows; closed with the destination; never null

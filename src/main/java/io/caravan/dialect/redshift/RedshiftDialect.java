@@ -156,6 +156,16 @@ public final class RedshiftDialect implements SqlDialect {
     }
 
     /**
+     * @param accessKeyId     a temporary access key id; never null
+     * @param secretAccessKey its secret; never null
+     * @param sessionToken    its session token; never null
+     * @return the COPY authorization clause {@code ACCESS_KEY_ID '..' SECRET_ACCESS_KEY '..' SESSION_TOKEN '..'}
+     */
+    public String temporaryKeys(String accessKeyId, String secretAccessKey, String sessionToken) {
+        return accessKeys(accessKeyId, secretAccessKey) + " SESSION_TOKEN " + text(sessionToken);
+    }
+
+    /**
      * Loads one Parquet object into a staging table. The bucket must be in the cluster's region (COPY from columnar
      * formats takes no REGION). {@code SERIALIZETOJSON} is added when a column is SUPER (arrays): it loads Parquet
      * lists into SUPER.

@@ -29,11 +29,19 @@ final class InsertStageLoader implements StageLoader {
     @Override
     public void load(Connection connection, String stage, TableShape shape, RowData rows, String name)
             throws SQLException {
+        insert(connection, stage, shape, PgRows.values(shape, rows));
+        loaded.add(name);
+        pending.add(name);
+    }
+
+    /** Inserts rows (values in shape column order, as PgRows or a RowFormat gives them) into a staging table. */
+    static void insert(Connection connection, String stage, TableShape shape, List<Object[]> rows)
+            throws SQLException {
         List<Column> columns = shape.columns();
         String sql = "INSERT INTO " + stage + " (" + RedshiftDialect.INSTANCE.columnList(columns) + ") VALUES ("
                 + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (Object[] row : PgRows.values(shape, rows)) {
+            for (Object[] row : rows) {
                 for (int i = 0; i < row.length; i++) {
                     ps.setObject(i + 1, PgBinaryCodec.toText(row[i]), Types.OTHER);
                 }
@@ -41,8 +49,6 @@ final class InsertStageLoader implements StageLoader {
             }
             ps.executeBatch();
         }
-        loaded.add(name);
-        pending.add(name);
     }
 
     @Override
