@@ -80,7 +80,8 @@ public final class S3StageLoader implements StageLoader {
         }
         S3Store store = S3Store.open(spec.s3());
         String[] authorization = new String[1];
-        return new S3StageLoader(store, RowFormat.of(DestinationSpec.FileFormat.PARQUET), (c, stage, shape, st, key) -> {
+        RowFormat parquet = RowFormat.of(DestinationSpec.FileFormat.PARQUET);
+        return new S3StageLoader(store, parquet, (c, stage, shape, st, key) -> {
             if (authorization[0] == null) {
                 authorization[0] = authorization(spec);
             }

@@ -53,7 +53,7 @@ public final class RedshiftDialect implements SqlDialect {
         return schema == null ? quote(table) : quote(schema) + "." + quote(table);
     }
 
-    /** @return {@code 'value'::TYPE}; quotes doubled (callers pass no backslashes: Redshift may read them as escapes) */
+    /** @return {@code 'value'::TYPE}, quotes doubled; pass no backslashes (Redshift may read them as escapes) */
     @Override
     public String literal(String value, String sqlType) {
         return value == null ? "NULL::" + sqlType : text(value) + "::" + sqlType;

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * <table>
  *   <caption>PostgreSQL to Redshift</caption>
  *   <tr><th>PostgreSQL</th><th>target</th><th>staging (Parquet holds)</th></tr>
- *   <tr><td>smallint, integer, bigint, real, double precision, boolean, date</td><td>the same</td><td>the same</td></tr>
+ *   <tr><td>smallint, integer, bigint, real, double precision, boolean, date</td><td>the same</td>
+ *       <td>the same</td></tr>
  *   <tr><td>oid</td><td>BIGINT</td><td>BIGINT</td></tr>
  *   <tr><td>numeric(p,s), p &lt;= 38, 0 &lt;= s &lt;= p</td><td>DECIMAL(p,s)</td><td>DECIMAL(p,s)</td></tr>
  *   <tr><td>numeric, numeric(p,s) with p &gt; 38 or s &lt; 0</td><td>VARCHAR(65535), the exact text</td>

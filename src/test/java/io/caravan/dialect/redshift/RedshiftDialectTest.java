@@ -60,8 +60,8 @@ class RedshiftDialectTest {
         assertThat(SQL.mergeFromStage(TARGET, STAGE, COLUMNS, List.of("id"))).containsExactly(
                 "DELETE FROM \"dw\".\"orders\" USING \"caravan_stage_b1ef10d0\""
                         + " WHERE \"dw\".\"orders\".\"id\" = \"caravan_stage_b1ef10d0\".\"id\"",
-                "INSERT INTO \"dw\".\"orders\" (\"id\", \"doc\", \"amount\", \"at\") SELECT \"id\", \"doc\", \"amount\","
-                        + " CAST(\"at\" AS TIME) FROM \"caravan_stage_b1ef10d0\"");
+                "INSERT INTO \"dw\".\"orders\" (\"id\", \"doc\", \"amount\", \"at\") SELECT \"id\", \"doc\","
+                        + " \"amount\", CAST(\"at\" AS TIME) FROM \"caravan_stage_b1ef10d0\"");
         assertThatThrownBy(() -> SQL.upsertFromStage(TARGET, STAGE, COLUMNS, List.of("id")))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
@@ -98,8 +98,8 @@ class RedshiftDialectTest {
                 .isEqualTo("RTRIM(CAST(\"code\" AS VARCHAR(65535)))");
         assertThat(SQL.deleteKeys(TARGET, "k", 3)).isEqualTo("DELETE FROM \"dw\".\"orders\" WHERE k IN (?, ?, ?)");
         String digit6 = "STRPOS('0123456789abcdef', SUBSTRING(MD5(k), 6, 1)) - 1";
-        assertThat(SQL.keysInBuckets(TARGET, "k", List.of(7, 4095))).isEqualTo("SELECT k FROM \"dw\".\"orders\" WHERE (("
-                + digit6 + ") * 256 + (STRPOS('0123456789abcdef', SUBSTRING(MD5(k), 7, 1)) - 1) * 16 + ("
+        assertThat(SQL.keysInBuckets(TARGET, "k", List.of(7, 4095))).isEqualTo("SELECT k FROM \"dw\".\"orders\""
+                + " WHERE ((" + digit6 + ") * 256 + (STRPOS('0123456789abcdef', SUBSTRING(MD5(k), 7, 1)) - 1) * 16 + ("
                 + "STRPOS('0123456789abcdef', SUBSTRING(MD5(k), 8, 1)) - 1)) IN (7, 4095)");
         assertThat(SQL.keyBuckets(TARGET, "k")).startsWith("SELECT ((" + digit6).contains(
                 "COALESCE(SUM((CAST(STRPOS('0123456789abcdef', SUBSTRING(MD5(k), 9, 1)) - 1 AS BIGINT) * 268435456 + ",
