@@ -153,7 +153,10 @@ public final class RedshiftDestination implements Destination {
         if (prepared.contains(name)) {
             return qualified;
         }
-        Set<String> existing = existingColumns(name);
+        Set<String> existing = existingColumns(spec.schema(), name);
+        if (existing.isEmpty()) {
+            existing = existingColumns(lower(spec.schema()), lower(name));
+        }
         List<Column> columns = run.shape().columns();
         if (existing.isEmpty()) {
             boolean dump = table.mode() == Mode.DUMPING;
@@ -161,7 +164,7 @@ public final class RedshiftDestination implements Destination {
                     table.partitionCol(), dump));
         } else {
             for (Column c : columns) {
-                if (!existing.contains(c.name())) {
+                if (!existing.contains(c.name()) && !existing.contains(lower(c.name()))) {
                     execute(SQL.addColumn(qualified, c));
                 }
             }
@@ -170,10 +173,15 @@ public final class RedshiftDestination implements Destination {
         return qualified;
     }
 
-    private Set<String> existingColumns(String name) throws SQLException {
+    /** Redshift folds identifiers to lower case, quoted or not, unless enable_case_sensitive_identifier is on. */
+    private static String lower(String identifier) {
+        return identifier.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private Set<String> existingColumns(String schema, String name) throws SQLException {
         Set<String> out = new HashSet<>();
         try (PreparedStatement ps = connection.prepareStatement(SQL.existingColumns())) {
-            ps.setString(1, spec.schema());
+            ps.setString(1, schema);
             ps.setString(2, name);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -204,7 +212,7 @@ public final class RedshiftDestination implements Destination {
         if (table.mode() == Mode.LOGGING) {
             written = update(SQL.insertAbsentFromStage(target, stage, columns, run.shape().primaryKey()));
         } else {
-            List<String> merge = SQL.mergeFromStage(target, stage, columns, run.shape().primaryKey());
+            List<String> merge = SQL.mergeFromStage(spec.schema(), name, stage, columns, run.shape().primaryKey());
             update(merge.get(0));
             written = update(merge.get(1));
         }

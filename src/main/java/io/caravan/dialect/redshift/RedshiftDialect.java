@@ -198,20 +198,29 @@ public final class RedshiftDialect implements SqlDialect {
     }
 
     /**
-     * The upsert of syncing and mirroring: deletes the target rows whose key is staged, then inserts every staged
-     * row, in the caller's transaction. A replayed batch deletes the rows it wrote before, so no key is duplicated.
+     * The upsert of syncing and mirroring (Redshift Database Developer Guide, "Merge examples", delete then
+     * insert): deletes the target rows whose key is staged, then inserts every staged row, in the caller's
+     * transaction. A replayed batch deletes the rows it wrote before, so no key is duplicated.
      *
+     * @param schema the target's schema
+     * @param table  the target's name, unqualified
+     * @param stage  the stage, quoted
      * @return the two statements, to run in order
      */
-    public List<String> mergeFromStage(String target, String stage, List<Column> columns, List<String> keyColumns) {
-        return List.of(deleteStaged(target, stage, keyColumns), insertFromStage(target, stage, columns));
+    public List<String> mergeFromStage(String schema, String table, String stage, List<Column> columns,
+                                       List<String> keyColumns) {
+        return List.of(deleteStaged(schema, table, stage, keyColumns),
+                insertFromStage(qualified(schema, table), stage, columns));
     }
 
-    /** @return {@code DELETE FROM target USING stage WHERE target.k = stage.k ...} */
-    public String deleteStaged(String target, String stage, List<String> keyColumns) {
-        String join = keyColumns.stream().map(k -> target + "." + quote(k) + " = " + stage + "." + quote(k))
+    /**
+     * @return {@code DELETE FROM "s"."t" USING stage WHERE "t".k = stage.k ...}: DELETE takes no alias for its table,
+     *         so the condition names it unqualified, as the Redshift guide's examples do
+     */
+    public String deleteStaged(String schema, String table, String stage, List<String> keyColumns) {
+        String join = keyColumns.stream().map(k -> quote(table) + "." + quote(k) + " = " + stage + "." + quote(k))
                 .collect(Collectors.joining(" AND "));
-        return "DELETE FROM " + target + " USING " + stage + " WHERE " + join;
+        return "DELETE FROM " + qualified(schema, table) + " USING " + stage + " WHERE " + join;
     }
 
     /** @return {@code INSERT INTO target (cols) SELECT cols FROM stage}, casting where {@link RedshiftType} says */

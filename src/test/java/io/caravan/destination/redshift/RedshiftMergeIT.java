@@ -250,6 +250,23 @@ class RedshiftMergeIT {
     }
 
     @Test
+    void columnsAddedAtTheSourceAreAddedToTheTarget() {
+        JobMapping m = job("syncing");
+        TableShape narrow = new TableShape(ORDERS.columns().subList(0, 2), List.of("id"));
+        TableRun first = run(m, narrow, null);
+        try (RedshiftDestination d = destination(first)) {
+            Map<String, Object> r = new LinkedHashMap<>(Map.of("id", 1L, "status", "new"));
+            d.write(batch(first, 1, true, List.of(r)));
+        }
+        TableRun second = run(m, ORDERS, null);
+        try (RedshiftDestination d = destination(second)) {
+            d.write(batch(second, 1, true, orders("paid", 2)));
+        }
+        assertThat(target()).containsExactly("1|new|∅|∅|∅|∅",
+                "2|paid|2.50|10:30:15.25|{\"id\": 2}|2026-11-01 12:00:02+00");
+    }
+
+    @Test
     void aFailedBatchCommitsNothingAndNamesJobTableAndDestination() {
         TableRun run = run(job("syncing"), ORDERS, null);
         Map<String, Object> bad = order(9, "new");

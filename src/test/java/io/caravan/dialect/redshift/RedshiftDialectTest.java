@@ -57,9 +57,9 @@ class RedshiftDialectTest {
 
     @Test
     void syncingDeletesThenInsertsCastingStagedTimes() {
-        assertThat(SQL.mergeFromStage(TARGET, STAGE, COLUMNS, List.of("id"))).containsExactly(
+        assertThat(SQL.mergeFromStage("dw", "orders", STAGE, COLUMNS, List.of("id"))).containsExactly(
                 "DELETE FROM \"dw\".\"orders\" USING \"caravan_stage_b1ef10d0\""
-                        + " WHERE \"dw\".\"orders\".\"id\" = \"caravan_stage_b1ef10d0\".\"id\"",
+                        + " WHERE \"orders\".\"id\" = \"caravan_stage_b1ef10d0\".\"id\"",
                 "INSERT INTO \"dw\".\"orders\" (\"id\", \"doc\", \"amount\", \"at\") SELECT \"id\", \"doc\","
                         + " \"amount\", CAST(\"at\" AS TIME) FROM \"caravan_stage_b1ef10d0\"");
         assertThatThrownBy(() -> SQL.upsertFromStage(TARGET, STAGE, COLUMNS, List.of("id")))
