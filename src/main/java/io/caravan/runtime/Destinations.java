@@ -5,6 +5,7 @@ import io.caravan.destination.Destination;
 import io.caravan.destination.file.ObjectDestination;
 import io.caravan.destination.pgsql.PgDestination;
 import io.caravan.destination.s3.S3Destination;
+import io.caravan.destination.redshift.RedshiftDestination;
 import io.caravan.mapping.DestinationSpec;
 
 /** Opens the writer of one run for one destination, by its {@code destination_type}. */
@@ -24,6 +25,7 @@ final class Destinations {
             case "pgsql" -> new PgDestination(run, spec);
             case "s3" -> S3Destination.open(run, spec);
             case "file" -> ObjectDestination.file(run, spec);
+            case "redshift" -> new RedshiftDestination(run, spec);
             default -> throw new IllegalArgumentException("destination_type '" + spec.destinationType()
                     + "' is not available in this build; allowed: " + String.join(", ", DestinationSpec.TYPES));
         };
