@@ -1,0 +1,217 @@
+package io.caravan.format;
+
+import io.caravan.batch.Column;
+import io.caravan.batch.TableShape;
+import io.caravan.mapping.DestinationSpec;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Parquet write benchmark (bench/parquet-write.sh runs it): writes ROWS rows of an events table (id bigint, kind text,
+ * payload jsonb, amount numeric(12,2), created_at and updated_at timestamptz) in batches of BATCH rows, and in the
+ * same run measures:
+ * <ol>
+ *   <li>caravan: {@link RowFormat} PARQUET, one file per batch (the s3 and file destinations' path); rows built as
+ *       PgBinaryCodec.decode gives them, building untimed;</li>
+ *   <li>duckdb per batch: DuckDB's JDBC driver as the candidate library: each batch appended to a DuckDB table
+ *       with its Appender and written with {@code COPY batch TO 'part.parquet' (FORMAT parquet)}, both timed;</li>
+ *   <li>duckdb copy: DuckDB's own {@code COPY events TO 'all.parquet' (FORMAT parquet)} of all rows, already loaded
+ *       into DuckDB (untimed), one file: the reference.</li>
+ * </ol>
+ * Prints rows/s, bytes written, the peak heap of the caravan step and the ratios. Environment: ROWS (default
+ * 2000000), BATCH (default 10000), BENCH_DIR (default bench/work/parquet).
+ */
+public final class ParquetWriteBench {
+
+    static final TableShape EVENTS = new TableShape(List.of(
+            new Column("id", "bigint", 20, true),
+            new Column("kind", "text", 25, false),
+            new Column("payload", "jsonb", 3802, false),
+            new Column("amount", "numeric(12,2)", 1700, false),
+            new Column("created_at", "timestamp with time zone", 1184, false),
+            new Column("updated_at", "timestamp with time zone", 1184, false)), List.of("id"));
+
+    private static final String[] KINDS = {"order.created", "order.paid", "order.shipped", "order.cancelled",
+        "user.signup", "user.login", "cart.updated", "refund.issued"};
+    private static final OffsetDateTime BASE = OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+
+    private ParquetWriteBench() {
+    }
+
+    /** The rows with ids {@code from .. from + n - 1}, as the source decoder gives them; deterministic. */
+    static List<Object[]> batch(long from, int n) {
+        List<Object[]> rows = new ArrayList<>(n);
+        for (long id = from; id < from + n; id++) {
+            OffsetDateTime created = BASE.plusNanos(id * 1_234_567_000L);
+            String payload = "{\"user\": " + (id * 7919 % 100_000) + ", \"items\": [" + (id % 13) + ", " + (id % 17)
+                    + ", " + (id % 19) + "], \"source\": \"web\", \"tags\": [\"a\", \"b\"], \"note\": \"événement "
+                    + Long.toHexString(id * 2654435761L) + " lorem ipsum dolor sit amet consectetur\", \"ok\": "
+                    + (id % 2 == 0) + "}";
+            rows.add(new Object[] {id, KINDS[(int) (id % KINDS.length)], id % 10 == 0 ? null : payload,
+                BigDecimal.valueOf(id * 37 % 100_000_000, 2), created, created.plusNanos((id % 1000 + 1) * 1000)});
+        }
+        return rows;
+    }
+
+    public static void main(String[] args) throws Exception {
+        long rows = Long.parseLong(System.getenv().getOrDefault("ROWS", "2000000"));
+        int batchSize = Integer.parseInt(System.getenv().getOrDefault("BATCH", "10000"));
+        Path dir = Path.of(System.getenv().getOrDefault("BENCH_DIR", "bench/work/parquet"));
+        Path caravanDir = dir.resolve("caravan");
+        Path duckDir = dir.resolve("duckdb");
+        for (Path d : List.of(caravanDir, duckDir)) {
+            clean(d);
+            Files.createDirectories(d);
+        }
+        RowFormat parquet = RowFormat.of(DestinationSpec.FileFormat.PARQUET);
+        System.out.printf(Locale.ROOT, "events: %,d rows in batches of %,d, %d cores, max heap %d MB%n", rows, batchSize,
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+
+        // warm-up: JIT and class loading, not counted
+        parquet.write(EVENTS, batch(0, Math.min(batchSize, 10_000)), dir.resolve("warmup.parquet"));
+
+        // 1. caravan: RowFormat, one file per batch
+        resetPeaks();
+        long caravanNanos = 0;
+        int part = 0;
+        for (long from = 1; from <= rows; from += batchSize) {
+            List<Object[]> b = batch(from, (int) Math.min(batchSize, rows - from + 1));
+            long t0 = System.nanoTime();
+            parquet.write(EVENTS, b, caravanDir.resolve(String.format(Locale.ROOT, "part-%05d.parquet", part++)));
+            caravanNanos += System.nanoTime() - t0;
+        }
+        long caravanHeap = peakHeap();
+        long caravanRss = rssPeakKb();
+
+        // 2. DuckDB as the library, per batch (append + COPY timed); 3. DuckDB COPY of the whole table
+        long duckBatchNanos = 0;
+        long duckCopyNanos;
+        try (DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+             Statement st = c.createStatement()) {
+            String columns = "(id BIGINT NOT NULL, kind VARCHAR, payload VARCHAR, amount DECIMAL(12,2),"
+                    + " created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ)";
+            st.execute("SET TimeZone = 'UTC'");
+            st.execute("CREATE TABLE events " + columns);
+            st.execute("CREATE TABLE batch " + columns);
+            part = 0;
+            for (long from = 1; from <= rows; from += batchSize) {
+                List<Object[]> b = batch(from, (int) Math.min(batchSize, rows - from + 1));
+                st.execute("DELETE FROM batch");
+                long t0 = System.nanoTime();
+                try (DuckDBAppender a = c.createAppender("main", "batch")) {
+                    for (Object[] r : b) {
+                        a.beginRow().append((Long) r[0]).append((String) r[1]);
+                        if (r[2] == null) {
+                            a.appendNull();
+                        } else {
+                            a.append((String) r[2]);
+                        }
+                        a.append((BigDecimal) r[3]).append((OffsetDateTime) r[4]).append((OffsetDateTime) r[5])
+                                .endRow();
+                    }
+                }
+                st.execute("COPY batch TO '" + duckDir.resolve(String.format(Locale.ROOT, "part-%05d.parquet",
+                        part++)) + "' (FORMAT parquet)");
+                duckBatchNanos += System.nanoTime() - t0;
+                st.execute("INSERT INTO events SELECT * FROM batch");
+            }
+            long t0 = System.nanoTime();
+            st.execute("COPY events TO '" + dir.resolve("duckdb-all.parquet") + "' (FORMAT parquet)");
+            duckCopyNanos = System.nanoTime() - t0;
+        }
+
+        double caravanRate = rows / (caravanNanos / 1e9);
+        double duckBatchRate = rows / (duckBatchNanos / 1e9);
+        double duckCopyRate = rows / (duckCopyNanos / 1e9);
+        System.out.printf(Locale.ROOT, "%-42s %10s %12s %10s%n", "step", "seconds", "rows/s", "MB");
+        System.out.printf(Locale.ROOT, "%-42s %10.2f %,12.0f %10.1f%n", "caravan RowFormat parquet, file per batch",
+                caravanNanos / 1e9, caravanRate, size(caravanDir) / 1e6);
+        System.out.printf(Locale.ROOT, "%-42s %10.2f %,12.0f %10.1f%n", "duckdb appender + COPY, file per batch",
+                duckBatchNanos / 1e9, duckBatchRate, size(duckDir) / 1e6);
+        System.out.printf(Locale.ROOT, "%-42s %10.2f %,12.0f %10.1f%n", "duckdb COPY events TO one file",
+                duckCopyNanos / 1e9, duckCopyRate, Files.size(dir.resolve("duckdb-all.parquet")) / 1e6);
+        System.out.printf(Locale.ROOT, "ratio caravan / duckdb COPY (rows/s): %.2f%n", caravanRate / duckCopyRate);
+        System.out.printf(Locale.ROOT, "ratio caravan / duckdb per batch (rows/s): %.2f%n", caravanRate / duckBatchRate);
+        System.out.printf(Locale.ROOT, "caravan step: peak heap %d MB, peak RSS %d MB (before DuckDB was loaded)%n",
+                caravanHeap >> 20, caravanRss >> 10);
+        System.out.printf(Locale.ROOT, "whole run: peak RSS %d MB; load average (1, 5, 15 min): %s%n",
+                rssPeakKb() >> 10, loadAverage());
+    }
+
+    private static void clean(Path d) throws IOException {
+        if (Files.exists(d)) {
+            try (Stream<Path> files = Files.list(d)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    private static long size(Path d) throws IOException {
+        try (Stream<Path> files = Files.list(d)) {
+            long total = 0;
+            for (Path f : (Iterable<Path>) files::iterator) {
+                total += Files.size(f);
+            }
+            return total;
+        }
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            p.resetPeakUsage();
+        }
+    }
+
+    private static long peakHeap() {
+        long total = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                total += p.getPeakUsage().getUsed();
+            }
+        }
+        return total;
+    }
+
+    /** @return the machine's load averages, or "?" off Linux (other processes on the cores skew the numbers) */
+    private static String loadAverage() throws IOException {
+        Path p = Path.of("/proc/loadavg");
+        if (!Files.exists(p)) {
+            return "?";
+        }
+        String[] f = Files.readString(p).split(" ");
+        return f[0] + " " + f[1] + " " + f[2];
+    }
+
+    /** @return the process's peak resident set (VmHWM) in kB, or -1 off Linux */
+    private static long rssPeakKb() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return -1;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+}
