@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  *   <li>duckdb copy: DuckDB's own {@code COPY events TO 'all.parquet' (FORMAT parquet)} of all rows, already loaded
  *       into DuckDB (untimed), one file: the reference.</li>
  * </ol>
- * Prints rows/s, bytes written, the peak heap of the caravan step and the ratios. Environment: ROWS (default
+ * Prints rows/s (wall), rows per CPU second of the whole process (steadier than wall time when other processes share
+ * the cores), bytes written, the peak heap of the caravan step and the ratios. Environment: ROWS (default
  * 2000000), BATCH (default 10000), BENCH_DIR (default bench/work/parquet).
  */
 public final class ParquetWriteBench {
@@ -89,19 +90,24 @@ public final class ParquetWriteBench {
         // 1. caravan: RowFormat, one file per batch
         resetPeaks();
         long caravanNanos = 0;
+        long caravanCpu = 0;
         int part = 0;
         for (long from = 1; from <= rows; from += batchSize) {
             List<Object[]> b = batch(from, (int) Math.min(batchSize, rows - from + 1));
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             parquet.write(EVENTS, b, caravanDir.resolve(String.format(Locale.ROOT, "part-%05d.parquet", part++)));
             caravanNanos += System.nanoTime() - t0;
+            caravanCpu += cpuNanos() - c0;
         }
         long caravanHeap = peakHeap();
         long caravanRss = rssPeakKb();
 
         // 2. DuckDB as the library, per batch (append + COPY timed); 3. DuckDB COPY of the whole table
         long duckBatchNanos = 0;
+        long duckBatchCpu = 0;
         long duckCopyNanos;
+        long duckCopyCpu;
         try (DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
              Statement st = c.createStatement()) {
             String columns = "(id BIGINT NOT NULL, kind VARCHAR, payload VARCHAR, amount DECIMAL(12,2),"
@@ -113,6 +119,7 @@ public final class ParquetWriteBench {
             for (long from = 1; from <= rows; from += batchSize) {
                 List<Object[]> b = batch(from, (int) Math.min(batchSize, rows - from + 1));
                 st.execute("DELETE FROM batch");
+                long c0 = cpuNanos();
                 long t0 = System.nanoTime();
                 try (DuckDBAppender a = c.createAppender("main", "batch")) {
                     for (Object[] r : b) {
@@ -129,29 +136,44 @@ public final class ParquetWriteBench {
                 st.execute("COPY batch TO '" + duckDir.resolve(String.format(Locale.ROOT, "part-%05d.parquet",
                         part++)) + "' (FORMAT parquet)");
                 duckBatchNanos += System.nanoTime() - t0;
+                duckBatchCpu += cpuNanos() - c0;
                 st.execute("INSERT INTO events SELECT * FROM batch");
             }
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             st.execute("COPY events TO '" + dir.resolve("duckdb-all.parquet") + "' (FORMAT parquet)");
             duckCopyNanos = System.nanoTime() - t0;
+            duckCopyCpu = cpuNanos() - c0;
         }
 
         double caravanRate = rows / (caravanNanos / 1e9);
         double duckBatchRate = rows / (duckBatchNanos / 1e9);
         double duckCopyRate = rows / (duckCopyNanos / 1e9);
-        System.out.printf(Locale.ROOT, "%-42s %10s %12s %10s%n", "step", "seconds", "rows/s", "MB");
-        System.out.printf(Locale.ROOT, "%-42s %10.2f %,12.0f %10.1f%n", "caravan RowFormat parquet, file per batch",
-                caravanNanos / 1e9, caravanRate, size(caravanDir) / 1e6);
-        System.out.printf(Locale.ROOT, "%-42s %10.2f %,12.0f %10.1f%n", "duckdb appender + COPY, file per batch",
-                duckBatchNanos / 1e9, duckBatchRate, size(duckDir) / 1e6);
-        System.out.printf(Locale.ROOT, "%-42s %10.2f %,12.0f %10.1f%n", "duckdb COPY events TO one file",
-                duckCopyNanos / 1e9, duckCopyRate, Files.size(dir.resolve("duckdb-all.parquet")) / 1e6);
+        System.out.printf(Locale.ROOT, "%-42s %8s %12s %8s %14s %7s%n", "step", "seconds", "rows/s", "cpu s",
+                "rows/cpu s", "MB");
+        line("caravan RowFormat parquet, file per batch", rows, caravanNanos, caravanCpu, size(caravanDir));
+        line("duckdb appender + COPY, file per batch", rows, duckBatchNanos, duckBatchCpu, size(duckDir));
+        line("duckdb COPY events TO one file", rows, duckCopyNanos, duckCopyCpu,
+                Files.size(dir.resolve("duckdb-all.parquet")));
         System.out.printf(Locale.ROOT, "ratio caravan / duckdb COPY (rows/s): %.2f%n", caravanRate / duckCopyRate);
         System.out.printf(Locale.ROOT, "ratio caravan / duckdb per batch (rows/s): %.2f%n", caravanRate / duckBatchRate);
+        System.out.printf(Locale.ROOT, "ratio caravan / duckdb COPY (rows per cpu second): %.2f%n",
+                (double) duckCopyCpu / caravanCpu);
         System.out.printf(Locale.ROOT, "caravan step: peak heap %d MB, peak RSS %d MB (before DuckDB was loaded)%n",
                 caravanHeap >> 20, caravanRss >> 10);
         System.out.printf(Locale.ROOT, "whole run: peak RSS %d MB; load average (1, 5, 15 min): %s%n",
                 rssPeakKb() >> 10, loadAverage());
+    }
+
+    private static void line(String step, long rows, long nanos, long cpu, long bytes) {
+        System.out.printf(Locale.ROOT, "%-42s %8.2f %,12.0f %8.2f %,14.0f %7.1f%n", step, nanos / 1e9,
+                rows / (nanos / 1e9), cpu / 1e9, rows / (cpu / 1e9), bytes / 1e6);
+    }
+
+    /** @return CPU time of the whole process (all threads: DuckDB's native ones, the JVM's GC), in nanoseconds */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static void clean(Path d) throws IOException {
