@@ -70,6 +70,12 @@ public final class ParquetWriteBench {
         return rows;
     }
 
+    /**
+     * Runs the benchmark and prints the table (see the class javadoc).
+     *
+     * @param args ignored; settings come from the environment
+     * @throws Exception when a file cannot be written or DuckDB fails
+     */
     public static void main(String[] args) throws Exception {
         long rows = Long.parseLong(System.getenv().getOrDefault("ROWS", "2000000"));
         int batchSize = Integer.parseInt(System.getenv().getOrDefault("BATCH", "10000"));
