@@ -127,17 +127,40 @@ final class ParquetFormat implements RowFormat {
 
     @Override
     public void write(TableShape shape, List<Object[]> rows, Path file) throws IOException {
-        try (ParquetWriter<Object[]> writer = new Builder(file, shape)
+        Builder builder = new Builder(file, shape)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withConf(new PlainParquetConfiguration())
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withCodecFactory(SnappyCodecs.INSTANCE)
-                .withRowGroupSize(ROW_GROUP_BYTES)
-                .build()) {
+                .withRowGroupSize(ROW_GROUP_BYTES);
+        for (Column c : shape.columns()) {
+            if (!dictionary(ColumnType.of(c))) {
+                builder.withDictionaryEncoding(dictionaryPath(c, ColumnType.of(c)), false);
+            }
+        }
+        try (ParquetWriter<Object[]> writer = builder.build()) {
             for (Object[] row : rows) {
                 writer.write(row);
             }
         }
+    }
+
+    /**
+     * Dictionary encoding pays where values repeat: text-like columns (kinds, codes, states), small integers,
+     * booleans and dates. Keys, timestamps, amounts, floats, json and bytea are mostly distinct: hashing every value
+     * into a dictionary that is then dropped only costs time, so those columns are written plain.
+     */
+    private static boolean dictionary(ColumnType t) {
+        return switch (t.kind()) {
+            case TEXT, TEXT_FORM, UUID, INT16, INT32, DATE, BOOLEAN -> true;
+            case LIST -> dictionary(t.element());
+            default -> false;
+        };
+    }
+
+    /** @return the dotted column path of the column's leaf, e.g. {@code tags.list.element} */
+    private static String dictionaryPath(Column c, ColumnType t) {
+        return t.kind() == ColumnType.Kind.LIST ? c.name() + ".list.element" : c.name();
     }
 
     /** The writer's builder; the Hadoop-typed overloads are never called (a {@link ParquetConfiguration} is set). */
