@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The table printed at the end of a run: one line per table and destination with rows read, written and deleted,
- * bytes, seconds and rows per second, then the error of each failed table.
+ * bytes, seconds and rows per second, then the notes of destinations (an s3 destination's Athena DDL, say), then the
+ * error of each failed table.
  */
 final class Summary {
 
@@ -38,6 +39,15 @@ final class Summary {
         }
         out.println();
         printAligned(out, rows);
+        for (TableRun run : runs) {
+            run.allStats().forEach((destination, s) -> {
+                for (String note : s.notes()) {
+                    out.println();
+                    out.println("-- " + run.job() + "." + run.table().tableName() + " -> " + destination + ":");
+                    out.println(note);
+                }
+            });
+        }
         for (TableRun run : runs) {
             if (run.status() == TableRun.Status.FAILED) {
                 out.println("FAILED " + run.job() + "." + run.table().tableName() + ": " + message(run.error()));

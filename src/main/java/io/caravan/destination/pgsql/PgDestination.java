@@ -8,6 +8,7 @@ import io.caravan.batch.RowData;
 import io.caravan.batch.TableRun;
 import io.caravan.destination.Destination;
 import io.caravan.destination.DestinationException;
+import io.caravan.dialect.Dialects;
 import io.caravan.dialect.postgres.PgBinaryCodec;
 import io.caravan.dialect.postgres.PgConnections;
 import io.caravan.dialect.postgres.PostgresDialect;
@@ -113,6 +114,7 @@ public final class PgDestination implements Destination {
     private void connect() throws SQLException {
         Connection c = PgConnections.open(spec.url(), spec.dbName(), spec.username(), spec.password(), null);
         try {
+            refuseRedshift(c);
             lock(c);
             createSchema(c);
             c.setAutoCommit(false);
@@ -122,6 +124,15 @@ public final class PgDestination implements Destination {
         }
         connection = c;
         targets = new TargetTables(run, spec, c, where());
+    }
+
+    /** @throws DestinationException when the server is Amazon Redshift, which calls itself PostgreSQL */
+    private void refuseRedshift(Connection c) throws SQLException {
+        if (Dialects.isRedshift(c)) {
+            throw new DestinationException(where() + ": " + PgConnections.describe(spec.url(), spec.dbName())
+                    + " is Amazon Redshift, not PostgreSQL (no ON CONFLICT, no binary COPY); set destination_type:"
+                    + " redshift (with s3_bucket_name for staging)", null);
+        }
     }
 
     /**
