@@ -48,7 +48,7 @@ import java.util.UUID;
  * ({@link KeyDiff}).
  *
  * <p>MariaDB and MySQL runs hold a session lock ({@link #lock}). Not done here, unlike the PostgreSQL destination:
- * {@code partition_col} is ignored (one plain table); on the other databases no lock keeps two runs off one target;
+ * {@code partition_col} is ignored (one plain table; the run's summary notes it); on the other databases no lock keeps two runs off one target;
  * the target's writers are not recorded. A target that existed must have a unique
  * key on exactly the key it is written by. Commits are as durable as the database makes them ({@link #flush} checks the connection only).
  */
@@ -161,6 +161,11 @@ public final class JdbcDestination implements Destination {
         key = shape.primaryKey();
         if (key.isEmpty() && table.mode() != Mode.DUMPING) {
             throw new DestinationException(where() + ": mode " + table.mode().wireValue() + " needs a primary key", null);
+        }
+        if (table.partitionCol() != null) {
+            stats.note("destination " + spec.name() + " (" + spec.destinationType() + ") ignores partition_col "
+                    + table.partitionCol() + " of table " + table.tableName() + ": partitions are a pgsql and s3"
+                    + " feature; the table is written unpartitioned");
         }
         Connection c = DriverManager.getConnection(sql.jdbcUrl(spec), sql.connectionProperties(spec));
         try {

@@ -261,4 +261,16 @@ abstract class JdbcDestinationContract {
                     .containsExactly("b|3", "été|5", "x'y|6", "a|10");
         }
     }
+
+    @Test
+    void partitionColIsIgnoredWithANote() throws SQLException {
+        PipelineHarness h = PipelineHarness.orders(dir, "syncing", "    bookmark: updated_at\n"
+                + "    partition_col: updated_at\n    partition_col_format: datetime\n");
+        DestinationStats stats = runs(h).run(h.dir().resolve("shop.yaml"), 0);
+        assertThat(stats.notes()).containsExactly("destination dw (" + spec().destinationType() + ") ignores"
+                + " partition_col updated_at of table orders: partitions are a pgsql and s3 feature; the table is"
+                + " written unpartitioned");
+        assertThat(destinationRows("orders", orderColumns(), ORDER_TYPES))
+                .isEqualTo(sourceRows(h, "orders", orderColumns(), ORDER_TYPES));
+    }
 }
