@@ -280,8 +280,9 @@ public final class MappingLoader {
             String url = jdbcUrl(r, type, false);
             String dbName = url != null && url.startsWith("jdbc:") ? r.text("db_name", null)
                     : r.text("db_name", "add db_name: <" + (type.equals("oracle") ? "service name" : "database") + ">");
+            // an Oracle schema is a user that must exist: by default the tables go to the connecting user's
             spec = new DestinationSpec(name, type, url, dbName, username(r, "username"), r.secret("password"),
-                    schema(r, defaultSchema));
+                    schema(r, type.equals("oracle") ? null : defaultSchema));
         }
         r.finish();
         return spec;
