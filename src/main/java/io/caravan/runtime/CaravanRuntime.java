@@ -111,7 +111,7 @@ public final class CaravanRuntime implements AutoCloseable {
     private static TableSpec withBatchSize(TableSpec t, int batchSize) {
         return new TableSpec(t.tableName(), t.cron(), t.mode(), batchSize, t.bookmark(), t.improperBookmarks(),
                 t.primaryKey(), t.primaryKeyDatatype(), t.partitionCol(), t.partitionColFormat(),
-                t.bufferUpdationLag(), t.graceUpdationLag(), t.strict(), t.processDict(), t.getTableName());
+                t.bufferUpdationLag(), t.graceUpdationLag(), t.strict(), t.processDict(), t.getTableName(), t.options());
     }
 
     /**
