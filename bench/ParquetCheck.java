@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *   <li>{@code copy CSV OUT}: loads the {@code events} CSV that {@code psql \copy ... (FORMAT csv, HEADER)} wrote
  *       into an in-memory DuckDB table (untimed; uid and payload as VARCHAR, the types Caravan's Parquet gives them),
  *       then times DuckDB's own {@code COPY events TO OUT (FORMAT parquet)}. Prints {@code seconds} (wall, the COPY
- *       only), {@code bytes} of OUT, then the {@link #stats} of OUT read back.</li>
+ *       only), {@code cpu} (CPU seconds of this process during the COPY: DuckDB's threads), {@code bytes} of OUT,
+ *       then the {@link #stats} of OUT read back.</li>
  *   <li>{@code files DIR}: the {@link #stats} of every {@code *.parquet} file under DIR.</li>
  *   <li>{@code s3 ENDPOINT BUCKET PREFIX DIR}: lists the bucket's keys under PREFIX on an S3-compatible server
  *       (path-style, any credentials: S3Mock checks none), downloads the {@code .parquet} objects into DIR (emptied
@@ -67,10 +68,13 @@ public final class ParquetCheck {
                     + " payload VARCHAR, amount DECIMAL(12,2), created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ,"
                     + " note VARCHAR)");
             st.execute("COPY events FROM " + literal(csv) + " (FORMAT csv, HEADER)");
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             st.execute("COPY events TO " + literal(out) + " (FORMAT parquet)");
             double seconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "seconds=%.3f bytes=%d %s%n", seconds, Files.size(out), stats(out));
+            double cpu = (cpuNanos() - c0) / 1e9;
+            System.out.printf(Locale.ROOT, "seconds=%.3f cpu=%.2f bytes=%d %s%n", seconds, cpu, Files.size(out),
+                    stats(out));
         }
     }
 
@@ -112,6 +116,12 @@ public final class ParquetCheck {
             return "rows=" + rs.getLong(1) + " ids=" + rs.getLong(2) + " sum_n=" + rs.getString(3) + " sum_amount="
                     + rs.getString(4);
         }
+    }
+
+    /** @return CPU time of this process (all threads, DuckDB's native ones included), in nanoseconds */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static String literal(Path p) {

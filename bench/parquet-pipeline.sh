@@ -81,9 +81,10 @@ sync
 duck_line=$(check copy "$work/events.csv" "$work/duckdb-events.parquet")
 rm -f "$work/events.csv"
 duck_s=$(sed -E 's/.*seconds=([^ ]+).*/\1/' <<<"$duck_line")
+duck_cpu=$(sed -E 's/.*cpu=([^ ]+).*/\1/' <<<"$duck_line")
 duck_bytes=$(sed -E 's/.*bytes=([^ ]+).*/\1/' <<<"$duck_line")
 duck_stats=${duck_line#* bytes=* }
-log "a) ${duck_s} s; read back: $duck_stats"
+log "a) ${duck_s} s, ${duck_cpu} CPU s; read back: $duck_stats"
 
 # ---------------------------------------------------------------- Caravan runs
 src_pw=""
@@ -131,7 +132,7 @@ tables:
 YAML
 }
 
-declare -A secs rss bytes stats inrun
+declare -A secs rss cpu bytes stats inrun
 names=()
 for mode in $MODES; do
   for kind in file s3; do
@@ -144,14 +145,15 @@ for mode in $MODES; do
     sync
     rc=0
     # shellcheck disable=SC2086
-    ( cd "$dir" && /usr/bin/time -f '%e %M' -o "$dir/time" \
+    ( cd "$dir" && /usr/bin/time -f '%e %M %U %S' -o "$dir/time" \
         java ${CARAVAN_JAVA_OPTS:-} -jar "$jar" run events.yaml ) >"$dir/caravan.log" 2>&1 || rc=$?
     if [[ $rc != 0 ]]; then
       echo "caravan run ($name) failed with exit $rc; last lines of $dir/caravan.log:" >&2
       tail -n 30 "$dir/caravan.log" >&2
       exit 1
     fi
-    read -r secs[$name] rss[$name] < <(tail -n 1 "$dir/time")
+    read -r secs[$name] rss[$name] user sys < <(tail -n 1 "$dir/time")
+    cpu[$name]=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
     # the summary's own seconds for the table, when it prints them (JVM and Camel start-up excluded)
     inrun[$name]=$(awk '$1 == "events" && $2 == "events" && $3 == "lake" && $4 == "succeeded" { print $(NF - 1) }' \
                    "$dir/caravan.log" | tail -n 1)
@@ -167,7 +169,7 @@ for mode in $MODES; do
       objects=$(sed -E 's/objects=([^ ]+).*/\1/' <<<"$line")
       log "b) $objects objects in s3://$BUCKET/events_$mode/"
     fi
-    log "b) ${secs[$name]} s, peak RSS $(( ${rss[$name]} / 1024 )) MB; read back: ${stats[$name]}"
+    log "b) ${secs[$name]} s, ${cpu[$name]} CPU s, peak RSS $(( ${rss[$name]} / 1024 )) MB; read back: ${stats[$name]}"
   done
 done
 
@@ -182,24 +184,30 @@ duck_rate=$(rate "$ROWS" "$duck_s")
   echo
   echo "Parquet pipeline benchmark: $ROWS rows ($src_size in PostgreSQL), batch_size $BATCH;" \
        "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-  fmt='%-30s %8s %10s %6s %9s %6s %7s %5s  %s\n'
-  printf "$fmt" step seconds rows/s ratio "in-run s" ratio "RSS MB" MB "read back = source"
-  printf "$fmt" "duckdb COPY TO parquet (ref)" "$duck_s" "$duck_rate" 1.00 "$duck_s" 1.00 - "$(mb "$duck_bytes")" \
-    "$(same "$duck_stats")"
+  fmt='%-28s %7s %8s %5s %8s %5s %6s %8s %5s %6s %4s  %s\n'
+  printf "$fmt" step seconds rows/s ratio in-run_s ratio cpu_s rows/cpus ratio RSS_MB MB "read back = source"
+  dcr=$(rate "$ROWS" "$duck_cpu")
+  printf "$fmt" "duckdb COPY TO parquet (ref)" "$duck_s" "$duck_rate" 1.00 "$duck_s" 1.00 "$duck_cpu" "$dcr" 1.00 - \
+    "$(mb "$duck_bytes")" "$(same "$duck_stats")"
   for name in "${names[@]}"; do
     r=$(rate "$ROWS" "${secs[$name]}")
     ri=$(rate "$ROWS" "${inrun[$name]}")
+    rc=$(rate "$ROWS" "${cpu[$name]}")
     printf "$fmt" "caravan ${name/-/ }" "${secs[$name]}" "$r" "$(div "$r" "$duck_rate")" "${inrun[$name]:--}" \
-      "$(div "$ri" "$duck_rate")" "$(( ${rss[$name]} / 1024 ))" "$(mb "${bytes[$name]}")" "$(same "${stats[$name]}")"
+      "$(div "$ri" "$duck_rate")" "${cpu[$name]}" "$rc" "$(div "$rc" "$dcr")" "$(( ${rss[$name]} / 1024 ))" \
+      "$(mb "${bytes[$name]}")" "$(same "${stats[$name]}")"
   done
   echo "ratio: caravan rows/s / duckdb rows/s. seconds: the whole java -jar process (JVM start included);"
-  echo "in-run s: the run summary's seconds for the table (reading PostgreSQL included, start-up excluded)"
+  echo "in-run_s: the run summary's seconds for the table (reading PostgreSQL included, start-up excluded);"
+  echo "cpu_s: user + system CPU seconds of the caravan process (not PostgreSQL's nor S3Mock's), of DuckDB's COPY"
   echo "source: $expect"
 } | tee "$out/pipeline-last-result.txt"
 
 {
-  printf '%s\t%s\t%s\t%s' "$(date -u +%FT%TZ)" "$ROWS" "$BATCH" "$duck_s"
-  for name in "${names[@]}"; do printf '\t%s=%s/%s' "$name" "${secs[$name]}" "$(( ${rss[$name]} / 1024 ))"; done
+  printf '%s\t%s\t%s\tduckdb=%s/%s' "$(date -u +%FT%TZ)" "$ROWS" "$BATCH" "$duck_s" "$duck_cpu"
+  for name in "${names[@]}"; do
+    printf '\t%s=%s/%s/%s/%s' "$name" "${secs[$name]}" "${inrun[$name]}" "${cpu[$name]}" "$(( ${rss[$name]} / 1024 ))"
+  done
   printf '\n'
 } >>"$out/pipeline-results.tsv"
 
