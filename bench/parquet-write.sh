@@ -15,12 +15,11 @@ export BENCH_DIR=${BENCH_DIR:-bench/work/parquet}
 [[ $ROWS =~ ^[1-9][0-9]*$ ]] || { echo "ROWS must be a positive integer (got '$ROWS')" >&2; exit 2; }
 [[ $BATCH =~ ^[1-9][0-9]*$ ]] || { echo "BATCH must be a positive integer (got '$BATCH')" >&2; exit 2; }
 
-mvn -B -q -o test-compile 2>/dev/null || mvn -B -q test-compile
-cp_file=target/bench-classpath.txt
-mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null 2>&1 \
-  || mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
+repo=$PWD
+. bench/lib/events.sh   # test_classpath
+test_classpath
 mkdir -p "$BENCH_DIR"
 
 # shellcheck disable=SC2086
-exec java ${BENCH_JAVA_OPTS:--Xmx512m} -cp "target/classes:target/test-classes:$(cat "$cp_file")" \
+exec java ${BENCH_JAVA_OPTS:--Xmx512m} -cp "$cp" \
   io.caravan.format.ParquetWriteBench
