@@ -73,7 +73,10 @@ import java.util.stream.Stream;
  *   <li><b>logging</b>: append: each batch its own objects; a replay overwrites them. A replay whose batches start
  *       from other cursors than before (the source changed behind the committed cursor) may write a row twice.</li>
  *   <li><b>syncing</b>: after each batch every primary key ({@code primary_key}) is in one object of the table
- *       folder: copy-on-write. The batch's objects are put first; then every other data object of the table folder,
+ *       folder: copy-on-write. An object of the batch's name that exists already (a replay, or an earlier run that
+ *       started from the same cursor: with {@code buffer_updation_lag} a run that reads nothing new keeps its
+ *       cursor, and the next one re-reads a window that has moved) keeps its rows whose keys the batch lacks. The
+ *       batch's objects are put first; then every other data object of the table folder,
  *       in every partition (so a row whose {@code partition_col} value changed moves to its new month and leaves
  *       the old one), that may hold one of the batch's keys is read, and rewritten without those keys, or deleted
  *       when nothing is left. {@link KeyRanges} skips objects whose key range misses the batch's keys; an object
@@ -369,7 +372,20 @@ public final class ObjectDestination implements Destination {
 
         List<ObjectStore.StoredObject> listed = dataObjects(folder);
         Map<String, List<Object[]>> written = new TreeMap<>();
-        byMonth(values).forEach((month, rows) -> written.put(folder + month + name, rows));
+        byMonth(values).forEach((month, rows) -> written.put(folder + month + name, new ArrayList<>(rows)));
+        for (ObjectStore.StoredObject o : listed) {
+            List<Object[]> rows = written.get(o.key());
+            if (rows != null) {
+                // an earlier batch of this name: a replay, or a run that started from the same cursor and read
+                // another window (buffer_updation_lag moves it): its rows whose keys this batch lacks stay
+                List<Object[]> old = readObject(o.key());
+                for (Object[] row : old == null ? List.<Object[]>of() : old) {
+                    if (!keys.contains(key(row[k]))) {
+                        rows.add(row);
+                    }
+                }
+            }
+        }
         List<String> alive = new ArrayList<>(listed.stream().map(ObjectStore.StoredObject::key).toList());
         alive.addAll(written.keySet());
         ranges.retain(alive);
@@ -387,13 +403,11 @@ public final class ObjectDestination implements Destination {
             if (written.containsKey(o.key()) || !ranges.mayHold(o.key(), o.size(), min, max)) {
                 continue;
             }
-            currentKey = o.key();
-            Path file = tmp.resolve("old." + format.extension());
-            if (!store.get(o.key(), file)) {
+            List<Object[]> old = readObject(o.key());
+            if (old == null) {
                 ranges.remove(o.key());
                 continue;
             }
-            List<Object[]> old = format.read(shape, file);
             List<Object[]> kept = new ArrayList<>(old.size());
             for (Object[] row : old) {
                 if (!keys.contains(key(row[k]))) {
@@ -401,6 +415,7 @@ public final class ObjectDestination implements Destination {
                 }
             }
             if (kept.isEmpty()) {
+                currentKey = o.key();
                 store.delete(List.of(o.key()));
                 ranges.remove(o.key());
             } else if (kept.size() < old.size()) {
@@ -411,9 +426,18 @@ public final class ObjectDestination implements Destination {
                 String[] r = range(kept, k, order);
                 ranges.exact(o.key(), o.size(), r[0], r[1]);
             }
-            Files.deleteIfExists(file);
         }
         currentKey = null;
+    }
+
+    /** @return the rows of a data object, null when it is gone */
+    private List<Object[]> readObject(String key) throws IOException {
+        currentKey = key;
+        Path file = tmp.resolve("old." + format.extension());
+        List<Object[]> rows = store.get(key, file) ? format.read(run.shape(), file) : null;
+        Files.deleteIfExists(file);
+        currentKey = null;
+        return rows;
     }
 
     /** @return the index of {@code primary_key} in the shape */

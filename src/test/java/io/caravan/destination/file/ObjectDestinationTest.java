@@ -146,6 +146,41 @@ class ObjectDestinationTest {
         assertThat(dir.resolve("orders_lake/" + KeyRanges.NAME)).exists();
     }
 
+    /**
+     * With buffer_updation_lag each run re-reads a window that moves with the clock, and a run that reads nothing
+     * new commits the cursor it started from: the next run starts from that cursor again, so its first batch gets
+     * the same object name as the previous run's first batch while holding fewer rows. The rows it does not hold
+     * (left the window) must stay.
+     */
+    @ParameterizedTest
+    @EnumSource(DestinationSpec.FileFormat.class)
+    void syncingKeepsRowsOfAnEarlierObjectOfTheSameNameThatTheBatchDoesNotHold(DestinationSpec.FileFormat f)
+            throws Exception {
+        format = f;
+        ObjectRuns.Cursors cursors = new ObjectRuns.Cursors();
+        var spec = ObjectRuns.table(Mode.SYNCING, null);
+        Map<Long, Map<String, Object>> expected = new HashMap<>();
+        var all = List.of(order(1, "new", "2024-05-01T00:00:00Z"), order(2, "new", "2024-05-02T00:00:00Z"),
+                order(3, "new", "2024-05-03T00:00:00Z"));
+        TableRun first = ObjectRuns.run(spec, cursors);
+        ObjectRuns.runAll(first, this::open, List.of(batch(first, 1, true, all)));
+        all.forEach(r -> expected.put((Long) r.get("id"), r));
+
+        // the window holds 2 and 3: the run ends at 3, the cursor it started from
+        var window = List.of(order(2, "paid", "2024-05-02T00:00:00Z"), order(3, "paid", "2024-05-03T00:00:00Z"));
+        TableRun second = ObjectRuns.run(spec, cursors);
+        ObjectRuns.runAll(second, this::open, List.of(batch(second, 1, true, window)));
+        window.forEach(r -> expected.put((Long) r.get("id"), r));
+        assertRows(expected);
+
+        // the window moved past 2: the run starts from the same cursor and reads 3 only
+        var moved = List.of(order(3, "shipped", "2024-05-03T00:00:00Z"));
+        TableRun third = ObjectRuns.run(spec, cursors);
+        ObjectRuns.runAll(third, this::open, List.of(batch(third, 1, true, moved)));
+        moved.forEach(r -> expected.put((Long) r.get("id"), r));
+        assertRows(expected);
+    }
+
     private void assertRows(Map<Long, Map<String, Object>> expected) throws Exception {
         Map<Long, List<String>> rows = readRows(RowFormat.of(format), data());
         assertThat(rows).hasSize(expected.size());
