@@ -1,12 +1,18 @@
 package io.caravan.destination.file;
 
 import io.caravan.batch.Batch;
+import io.caravan.batch.BatchPart;
+import io.caravan.batch.RowData;
 import io.caravan.batch.TableRun;
 import io.caravan.destination.Destination;
 import io.caravan.destination.DestinationException;
 import io.caravan.format.RowFormat;
 import io.caravan.mapping.DestinationSpec;
+import io.caravan.mapping.KeyType;
+import io.caravan.mapping.Lag;
 import io.caravan.mapping.Mode;
+import io.caravan.mapping.PartitionFormat;
+import io.caravan.mapping.TableSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -230,6 +236,44 @@ class ObjectDestinationTest {
                 s1 + "/part-00002" + ext(), s3 + "/_SUCCESS", s3 + "/part-00001" + ext()));
         assertThat(dir.resolve(s2)).doesNotExist();
         assertThat(readRows(RowFormat.of(format), List.of(dir.resolve(s3 + "/part-00001" + ext())))).hasSize(2);
+    }
+
+    /**
+     * Two source tables of one job whose get_table_name routes rows into one table folder run at once: a dump must
+     * not share its folder, or the runs overwrite each other's objects (same second, same snapshot folder, same
+     * batch numbers) or delete each other's unfinished snapshot.
+     */
+    @Test
+    void aDumpRefusesATableFolderThatAnotherSourceTableWritesAtTheSameTime() throws Exception {
+        ObjectRuns.Cursors cursors = new ObjectRuns.Cursors();
+        TableSpec orders = ObjectRuns.table(Mode.DUMPING, null);
+        TableSpec returns = new TableSpec("returns", TableSpec.SELF_MANAGED, Mode.DUMPING, 1000, null, false, "id",
+                KeyType.INT, null, PartitionFormat.DATETIME, Lag.NONE, Lag.NONE, true, null, null);
+        TableRun a = ObjectRuns.run(orders, cursors);
+        TableRun b = ObjectRuns.run(returns, cursors);
+        try (Destination da = open(a); Destination db = open(b)) {
+            da.write(routed(a, 1, false, List.of(order(1, "new", null))));
+            assertThatThrownBy(() -> db.write(routed(b, 1, false, List.of(order(2, "new", null)))))
+                    .isInstanceOf(DestinationException.class)
+                    .hasMessageStartingWith("job shop, table returns, destination lake: table folder " + dir.toUri()
+                            + "merged_lake/ is written by job shop, table orders, destination lake at the same time");
+            da.write(routed(a, 2, true, List.of(order(3, "new", null))));
+        }
+        List<String> snapshot = files(dir, ext());
+        assertThat(readRows(RowFormat.of(format), data())).containsOnlyKeys(1L, 3L);
+        assertThat(snapshot).hasSize(2);
+
+        // once the dump is closed, the folder is free again
+        TableRun c = ObjectRuns.run(returns, cursors);
+        try (Destination dc = open(c)) {
+            dc.write(routed(c, 1, true, List.of(order(2, "new", null))));
+        }
+    }
+
+    /** @return a batch of orders routed to table {@code merged} (as get_table_name does) */
+    private static Batch routed(TableRun run, int sequence, boolean last, List<Map<String, Object>> rows) {
+        return new Batch(run, sequence, last, null, true,
+                List.of(new BatchPart("merged", new RowData.Records(new java.util.ArrayList<>(rows)))));
     }
 
     @Test
