@@ -24,101 +24,28 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 repo=$PWD
 
-export PGHOST=${PGHOST:-127.0.0.1}
-export PGPORT=${PGPORT:-5432}
-export PGUSER=${PGUSER:-postgres}
-export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"   # psql only; quiets NOTICEs
-ROWS=${ROWS:-2000000}
+. "$repo/bench/lib/events.sh"   # PG* defaults, ROWS, SRC, helpers, EVENTS_DDL, events_table
 CARAVAN_SKIP=${CARAVAN_SKIP:-0}
 BENCH_STRICT=${BENCH_STRICT:-0}
-[[ $ROWS =~ ^[1-9][0-9]*$ ]] || { echo "ROWS must be a positive integer (got '$ROWS')" >&2; exit 2; }
 
 work=$repo/bench/work
 mkdir -p "$work"
 
-SRC=bench_src REF=bench_ref DST=bench_dst
+REF=bench_ref DST=bench_dst
 
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-q() { local db=$1; shift; psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }    # run SQL
-v() { local db=$1; shift; psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }  # one value
-now() { echo "$EPOCHREALTIME"; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-checkpoint() { q "$1" -c 'CHECKPOINT' 2>/dev/null || true; sync; sleep 1; }  # CHECKPOINT needs superuser (best effort); sync flushes the OS's dirty pages so that no step pays for the previous one's writes
-db_exists() { [[ $(v postgres "SELECT count(*) FROM pg_database WHERE datname = '$1'") == 1 ]]; }
-recreate_db() { q postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
-
-EVENTS_DDL="CREATE TABLE events (
-    id         bigserial PRIMARY KEY,
-    uid        uuid,
-    n          int,
-    title      text,
-    payload    jsonb,
-    amount     numeric(12,2),
-    created_at timestamptz,
-    updated_at timestamptz,
-    note       text
-);"
-COLS="id, uid, n, title, payload, amount, created_at, updated_at, note"
 # Row checksum that does not depend on the destination's column order, extra columns,
 # or exact types (Caravan may map jsonb/numeric differently): cast back to source types.
 CHECKSUM="SELECT count(*) || ' ' || coalesce(md5(string_agg(md5(row(id::bigint, uid::uuid, n::int,
   title::text, payload::jsonb, amount::numeric(12,2), created_at::timestamptz,
   updated_at::timestamptz, note::text)::text), '' ORDER BY id)), '-') FROM"
 
-command -v psql >/dev/null || { echo "psql not found" >&2; exit 2; }
-v postgres 'SELECT 1' >/dev/null || { echo "cannot connect to PostgreSQL at $PGHOST:$PGPORT as $PGUSER" >&2; exit 2; }
+check_pg
 
 # ---------------------------------------------------------------- Caravan jar
-jar=${CARAVAN_JAR:-$repo/target/caravan.jar}
-if [[ $CARAVAN_SKIP != 1 && ! -f $jar && -z ${CARAVAN_JAR:-} ]]; then
-  log "target/caravan.jar missing: building it (mvn -B -q package -DskipTests)"
-  mvn -B -q package -DskipTests
-fi
-[[ $CARAVAN_SKIP == 1 || -f $jar ]] || { echo "no Caravan jar at $jar" >&2; exit 2; }
+caravan_jar "$CARAVAN_SKIP"
 
 # ---------------------------------------------------------------- source data
-db_exists "$SRC" || q postgres -c "CREATE DATABASE $SRC"
-have=none
-if [[ $(v "$SRC" "SELECT to_regclass('public.events') IS NOT NULL") == t ]]; then
-  have=$(v "$SRC" "SELECT count(*) FROM events")
-fi
-if [[ $have == "$ROWS" ]]; then
-  log "reusing $SRC.events ($ROWS rows)"
-else
-  log "building $SRC.events with $ROWS rows (had: $have)"
-  t0=$(now)
-  q "$SRC" <<SQL
-DROP TABLE IF EXISTS events;
-$EVENTS_DDL
-INSERT INTO events (uid, n, title, payload, amount, created_at, updated_at, note)
-SELECT gen_random_uuid(),
-       (g * 7919) % 1000003,
-       'event ' || g || ' ' || substr(md5(g::text), 1, 12),
-       jsonb_build_object(
-         'user_id', g % 100000,
-         'kind', (ARRAY['click', 'view', 'purchase', 'signup', 'refund'])[(1 + g % 5)::int],
-         'tags', jsonb_build_array('t' || g % 17, 't' || g % 31, 't' || g % 7),
-         'ok', g % 3 <> 0,
-         'ref', md5(g::text),
-         'msg', md5((g + 1)::text) || md5((g + 2)::text)),
-       round((random() * 100000)::numeric, 2),
-       ts,
-       ts + ((g * 7919) % 86400) * interval '1 second' + (g % 1000000) * interval '1 microsecond',
-       CASE WHEN g % 5 = 0 THEN NULL
-            ELSE 'note ' || g || ' – ünïcödé ✓ 事件 ' || (ARRAY['α', 'β', 'γ', 'Ω', 'ß'])[(1 + g % 5)::int] END
-FROM generate_series(1::bigint, $ROWS) AS g,
-     LATERAL (SELECT timestamptz '2024-01-01 00:00:00+00' + g * interval '10 seconds' AS ts) AS t;
-CREATE INDEX events_updated_at_idx ON events (updated_at);
-SQL
-  log "built in $(elapsed "$t0" "$(now)") s"
-fi
-log "vacuum analyze $SRC.events"
-q "$SRC" -c 'VACUUM ANALYZE events'   # hint bits and visibility map: every reader pays the same
-src_size=$(v "$SRC" "SELECT pg_size_pretty(pg_table_size('events'))")
-
-# warm the cache so that the first timed reader is not penalised
-log "warming the cache"
-psql -X -q -v ON_ERROR_STOP=1 -d "$SRC" -c 'COPY events TO STDOUT (FORMAT binary)' >/dev/null
+events_table
 
 # ---------------------------------------------------------------- a) reference full load
 log "a) reference: COPY binary pipe into $REF"

@@ -7,6 +7,11 @@ import java.util.List;
 /**
  * The only place SQL text is built (STYLE B.3). One implementation per database family; implementations are
  * immutable and thread-safe. Callers pass unquoted identifiers and never concatenate SQL themselves.
+ *
+ * <p>Implementations: {@link io.caravan.dialect.postgres.PostgresDialect} for the PostgreSQL source and destination,
+ * and the subclasses of {@link io.caravan.destination.jdbc.JdbcDialect} (generic SQL, types, staging tables and
+ * value binding of the JDBC destinations) in {@code dialect.mysql}, {@code dialect.sqlite}, {@code dialect.h2},
+ * {@code dialect.oracle} and {@code dialect.sqlserver}.
  */
 public interface SqlDialect {
 

@@ -11,7 +11,8 @@ package io.caravan.mapping;
  *   <tr><td>redshift</td><td>{@code host} (host[:port], port 5439 by default)</td><td>{@code database}</td>
  *       <td>schema</td><td>{@code user} as username; s3 (staging); iamRole</td></tr>
  *   <tr><td>mysql, mariadb, oracle, sqlserver</td><td>host[:port] or a jdbc: URL</td>
- *       <td>db_name (Oracle: service name)</td><td>schema (MySQL/MariaDB: the database written to)</td><td></td></tr>
+ *       <td>db_name (Oracle: service name)</td><td>schema (MySQL/MariaDB: the database written to; Oracle: null
+ *       by default, the connecting user's schema)</td><td></td></tr>
  *   <tr><td>sqlite, h2</td><td>a file path or a jdbc: URL</td><td>null</td><td>schema (SQLite: null)</td>
  *       <td></td></tr>
  *   <tr><td>s3</td><td>null</td><td>null</td><td>null</td><td>s3, suffix</td></tr>

@@ -15,9 +15,16 @@ import java.util.Map;
  * @param tables       tables in file order; never empty
  * @param processDict  job-wide record transformer class; null for identity
  * @param getTableName job-wide table chooser class; null for "the source table's name"
+ * @param redis        where a Kafka source keeps its open batch; null when the mapping has no {@code redis}
  */
 public record JobMapping(String name, Path file, SourceSpec source, Map<String, DestinationSpec> destinations,
-                         List<TableSpec> tables, String processDict, String getTableName) {
+                         List<TableSpec> tables, String processDict, String getTableName, RedisSpec redis) {
+
+    /** A mapping without {@code redis}. */
+    public JobMapping(String name, Path file, SourceSpec source, Map<String, DestinationSpec> destinations,
+                      List<TableSpec> tables, String processDict, String getTableName) {
+        this(name, file, source, destinations, tables, processDict, getTableName, null);
+    }
 
     /**
      * @param tableName a table's {@code table_name} as written in the mapping

@@ -54,6 +54,11 @@ final class MapReader {
         return empty;
     }
 
+    /** @return true when {@code key} is one of this map's allowed keys (every key is when any key is allowed) */
+    boolean allows(String key) {
+        return allowed == null || allowed.contains(key);
+    }
+
     /** @return true when the map was there and was a map */
     boolean present() {
         return present;

@@ -22,9 +22,14 @@ import java.util.regex.Pattern;
  */
 public final class MappingLoader {
 
-    static final List<String> TOP_KEYS = List.of("source", "destination", "tables", "process_dict", "get_table_name");
-    static final List<String> SOURCE_KEYS =
-            List.of("source_type", "url", "db_name", "username", "password", "init_sql");
+    static final List<String> TOP_KEYS = List.of("source", "destination", "tables", "collections", "topics", "apis",
+            "redis", "process_dict", "get_table_name");
+    /** The keys of the source by its {@code source_type} (DMS seed "Source", plus this tool's). */
+    static final Map<String, List<String>> SOURCE_KEYS = sourceKeys();
+    /** Every source key, for a source whose type is missing or unknown. */
+    static final List<String> ALL_SOURCE_KEYS = SOURCE_KEYS.values().stream().flatMap(List::stream).distinct()
+            .toList();
+    static final List<String> REDIS_KEYS = List.of("url", "password");
     /** The keys of a destination by its {@code destination_type} (DMS seed "Destination", plus this tool's). */
     static final Map<String, List<String>> DESTINATION_KEYS = destinationKeys();
     /** Every destination key, for a destination whose type is missing or unknown. */
@@ -33,7 +38,8 @@ public final class MappingLoader {
     /** JDBC URL prefixes a destination type accepts. */
     static final Map<String, List<String>> JDBC_PREFIXES = Map.of("mysql", List.of("jdbc:mysql:", "jdbc:mariadb:"),
             "mariadb", List.of("jdbc:mariadb:", "jdbc:mysql:"), "oracle", List.of("jdbc:oracle:"),
-            "sqlserver", List.of("jdbc:sqlserver:"), "sqlite", List.of("jdbc:sqlite:"), "h2", List.of("jdbc:h2:"));
+            "sqlserver", List.of("jdbc:sqlserver:"), "sqlite", List.of("jdbc:sqlite:"), "h2", List.of("jdbc:h2:"),
+            "jdbc", List.of("jdbc:"));
     /** S3 bucket names (AWS "Bucket naming rules", the common subset). */
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9_-]*");
@@ -45,9 +51,25 @@ public final class MappingLoader {
 
     private static final Pattern HOST_PORT =
             Pattern.compile("([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?");
+    private static final Pattern KAFKA_SERVERS =
+            Pattern.compile("[A-Za-z0-9.\\[\\]:-]+:[0-9]{1,5}(,[A-Za-z0-9.\\[\\]:-]+:[0-9]{1,5})*");
     private static final String URL_HINT = "write host, host:port, jdbc:postgresql://host[:port]/db or embedded";
 
     private MappingLoader() {
+    }
+
+    private static Map<String, List<String>> sourceKeys() {
+        List<String> server = List.of("source_type", "url", "db_name", "username", "password");
+        Map<String, List<String>> keys = new LinkedHashMap<>();
+        keys.put(PGSQL, List.of("source_type", "url", "db_name", "username", "password", "init_sql"));
+        for (String type : List.of("mysql", "mariadb", "oracle", "sqlserver", "h2", "jdbc", "mongo")) {
+            keys.put(type, server);
+        }
+        keys.put("sqlite", List.of("source_type", "url", "db_name"));
+        keys.put("kafka", List.of("source_type", "kafka_server", "db_name", "kafka_username", "kafka_password",
+                "consumer_group_id"));
+        keys.put("api", List.of("source_type", "db_name"));
+        return Collections.unmodifiableMap(keys);
     }
 
     private static Map<String, List<String>> destinationKeys() {
@@ -109,11 +131,12 @@ public final class MappingLoader {
                 index = i;
             }
         }
-        String path = "tables[" + index + "]." + key;
+        String path = mapping.source().listKey() + "[" + index + "]." + key;
         Location at = new Location(mapping.file().toString(), 1, 1);
         Node root = TreeParser.parse(mapping.file(), new Problems());
-        if (root instanceof Node.MapNode top && top.entries().get("tables") != null
-                && top.entries().get("tables").value() instanceof Node.ListNode list && index >= 0
+        String listKey = mapping.source().listKey();
+        if (root instanceof Node.MapNode top && top.entries().get(listKey) != null
+                && top.entries().get(listKey).value() instanceof Node.ListNode list && index >= 0
                 && index < list.items().size()) {
             Node item = list.items().get(index);
             at = item.location();
@@ -167,13 +190,18 @@ public final class MappingLoader {
         }
         MapReader top = MapReader.of(root, root.location(), "", TOP_KEYS, problems,
                 "write a map with source, destination and tables");
-        SourceSpec source = source(top.map("source", SOURCE_KEYS, "add source: with source_type, url and db_name"));
+        Node.Entry sourceEntry = top.entries().get("source");
+        List<String> sourceKeys = SOURCE_KEYS.getOrDefault(
+                writtenType(sourceEntry == null ? null : sourceEntry.value(), "source_type"), ALL_SOURCE_KEYS);
+        SourceSpec source = source(top.map("source", sourceKeys, "add source: with source_type, url and db_name"),
+                name);
         Map<String, DestinationSpec> destinations = destinations(top, source, problems);
         String processDict = top.className("process_dict");
         String getTableName = top.className("get_table_name");
-        List<TableSpec> tables = TableReader.tables(top, destinations, getTableName, problems);
+        List<TableSpec> tables = TableReader.tables(top, source.sourceType(), destinations, getTableName, problems);
+        RedisSpec redis = redis(top, source);
         top.finish();
-        return new JobMapping(name, file, source, destinations, tables, processDict, getTableName);
+        return new JobMapping(name, file, source, destinations, tables, processDict, getTableName, redis);
     }
 
     private static String jobName(Path file, Problems problems) {
@@ -188,19 +216,82 @@ public final class MappingLoader {
         return name;
     }
 
-    private static SourceSpec source(MapReader r) {
-        String type = r.choice("source_type", "source type", MappingLoader::pgsqlOnly, PGSQL,
-                "add source_type: pgsql");
-        String url = url(r);
-        String dbName = r.text("db_name", "add db_name: <source database name>");
-        String username = r.text("username", null);
-        Secret password = r.secret("password");
-        String initSql = r.string("init_sql", null);
-        if (initSql != null && url != null && !url.equals(EMBEDDED)) {
-            r.problem("init_sql", "only allowed when url is embedded", "remove init_sql or write url: embedded");
+    private static SourceSpec source(MapReader r, String job) {
+        String types = String.join(", ", SourceSpec.TYPES);
+        String type = r.choice("source_type", "source type", MappingLoader::sourceType, types,
+                "add source_type: one of " + types);
+        String dbHint = "add db_name: <" + (type == null || type.equals(PGSQL) || SourceSpec.JDBC_TYPES.contains(type)
+                && !type.equals("sqlite") && !type.equals("jdbc") || "mongo".equals(type) ? "source database name"
+                : "a name for the destination schema <source>_<db_name>_dms") + ">";
+        String dbName = null;
+        String url = null;
+        String initSql = null;
+        SourceSpec.KafkaSpec kafka = null;
+        if (PGSQL.equals(type) || type == null) {
+            url = url(r);
+            dbName = r.text("db_name", dbHint);
+            initSql = r.string("init_sql", null);
+            if (initSql != null && url != null && !url.equals(EMBEDDED)) {
+                r.problem("init_sql", "only allowed when url is embedded", "remove init_sql or write url: embedded");
+            }
+        } else if (SourceSpec.JDBC_TYPES.contains(type)) {
+            url = jdbcUrl(r, type, type.equals("sqlite") || type.equals("h2"));
+            if (url != null && type.equals("jdbc") && !url.startsWith("jdbc:")) {
+                r.problem("url", "a jdbc source needs a jdbc: URL", "write the driver's URL, e.g. jdbc:db2://host/db");
+                url = null;
+            }
+            boolean named = url != null && url.startsWith("jdbc:") && !type.equals("jdbc");
+            dbName = r.text("db_name", named ? null : dbHint);
+            if (dbName == null && named) {
+                dbName = type;
+            }
+        } else if (type.equals("mongo")) {
+            url = r.text("url", "add url: host[:port] or a mongodb:// URI");
+            if (url != null && !url.startsWith("mongodb://") && !url.startsWith("mongodb+srv://")
+                    && (!HOST_PORT.matcher(url).matches() || !portInRange(url))) {
+                r.problem("url", "not a MongoDB address", "write host, host:port or a mongodb:// URI");
+                url = null;
+            }
+            dbName = r.text("db_name", dbHint);
+        } else if (type.equals("kafka")) {
+            String servers = r.text("kafka_server", "add kafka_server: host:port[,host:port...]");
+            if (servers != null && !KAFKA_SERVERS.matcher(servers).matches()) {
+                r.problem("kafka_server", "expected host:port[,host:port...]", "write e.g. kafka-1:9092,kafka-2:9092");
+                servers = null;
+            }
+            dbName = r.text("db_name", dbHint);
+            String user = r.text("kafka_username", null);
+            Secret password = r.secret("kafka_password");
+            String group = r.text("consumer_group_id", null);
+            kafka = new SourceSpec.KafkaSpec(servers, user == null ? "" : user, password,
+                    group == null ? "caravan-" + job : group);
+        } else {
+            dbName = r.text("db_name", dbHint);
         }
+        String username = r.allows("username") ? r.text("username", null) : null;
+        Secret password = r.allows("password") ? r.secret("password") : Secret.NONE;
         r.finish();
-        return new SourceSpec(type, url, dbName, username == null ? "" : username, password, initSql);
+        return new SourceSpec(type, url, dbName, username == null ? "" : username, password, initSql, kafka);
+    }
+
+    /** Reads the top-level {@code redis} (DMS seed: where a Kafka source keeps its open batch). */
+    private static RedisSpec redis(MapReader top, SourceSpec source) {
+        if (!top.has("redis")) {
+            return null;
+        }
+        if (!"kafka".equals(source.sourceType())) {
+            top.problem("redis", "only a kafka source keeps its open batch in Redis", "remove redis");
+            return null;
+        }
+        MapReader r = top.map("redis", REDIS_KEYS, null);
+        String url = r.text("url", "add url: redis://host[:port]");
+        if (url != null && !url.matches("rediss?://.+") && !HOST_PORT.matcher(url).matches()) {
+            r.problem("url", "not a Redis address", "write redis://host[:port][/db] or host[:port]");
+            url = null;
+        }
+        Secret password = r.secret("password");
+        r.finish();
+        return url == null ? null : new RedisSpec(url, password);
     }
 
     private static Map<String, DestinationSpec> destinations(MapReader top, SourceSpec source, Problems problems) {
@@ -216,7 +307,8 @@ public final class MappingLoader {
                 problems.add(entry.keyLocation(), path, entry.key(), "destination name must match [A-Za-z0-9_-]+",
                         "rename it with letters, digits, '_' and '-' only");
             }
-            List<String> keys = DESTINATION_KEYS.getOrDefault(writtenType(entry.value()), ALL_DESTINATION_KEYS);
+            List<String> keys = DESTINATION_KEYS.getOrDefault(writtenType(entry.value(), "destination_type"),
+                    ALL_DESTINATION_KEYS);
             MapReader r = MapReader.of(entry.value(), entry.keyLocation(), path, keys, problems,
                     "write destination_type and its keys under the destination's name");
             if (MapReader.isNull(entry.value())) {
@@ -227,10 +319,10 @@ public final class MappingLoader {
         return Collections.unmodifiableMap(destinations);
     }
 
-    /** @return the {@code destination_type} written in a destination's map, as written; null when there is none */
-    private static String writtenType(Node destination) {
-        if (destination instanceof Node.MapNode map && map.entries().get("destination_type") != null
-                && map.entries().get("destination_type").value() instanceof Node.Scalar s) {
+    /** @return the value of {@code key} written in a map, as written; null when there is none */
+    private static String writtenType(Node map, String key) {
+        if (map instanceof Node.MapNode m && m.entries().get(key) != null
+                && m.entries().get(key).value() instanceof Node.Scalar s) {
             return s.text();
         }
         return null;
@@ -240,7 +332,8 @@ public final class MappingLoader {
         String type = r.choice("destination_type", "destination type", MappingLoader::destinationType,
                 String.join(", ", DestinationSpec.TYPES), "add destination_type: one of "
                         + String.join(", ", DestinationSpec.TYPES));
-        String defaultSchema = source.dbName() == null ? null : "sql_" + source.dbName() + "_dms";
+        String defaultSchema = source.dbName() == null || source.sourceType() == null ? null
+                : source.schemaWord() + "_" + source.dbName() + "_dms";
         DestinationSpec spec;
         if (type == null) {
             spec = new DestinationSpec(name, null, null, null, "", Secret.NONE, null);
@@ -280,8 +373,9 @@ public final class MappingLoader {
             String url = jdbcUrl(r, type, false);
             String dbName = url != null && url.startsWith("jdbc:") ? r.text("db_name", null)
                     : r.text("db_name", "add db_name: <" + (type.equals("oracle") ? "service name" : "database") + ">");
+            // an Oracle schema is a user that must exist: by default the tables go to the connecting user's
             spec = new DestinationSpec(name, type, url, dbName, username(r, "username"), r.secret("password"),
-                    schema(r, defaultSchema));
+                    schema(r, type.equals("oracle") ? null : defaultSchema));
         }
         r.finish();
         return spec;
@@ -396,8 +490,8 @@ public final class MappingLoader {
         return port >= 1 && port <= 65535;
     }
 
-    private static String pgsqlOnly(String type) {
-        if (!PGSQL.equals(type)) {
+    private static String sourceType(String type) {
+        if (!SourceSpec.TYPES.contains(type)) {
             throw new IllegalArgumentException("unsupported type " + type);
         }
         return type;

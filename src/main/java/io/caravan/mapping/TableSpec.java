@@ -21,11 +21,23 @@ package io.caravan.mapping;
  * @param processDict        class name of the record transformer for this table; null for the job's (or identity)
  * @param getTableName       class name choosing each record's destination table; null for the job's (or the source
  *                           name)
+ * @param options            the keys only some sources have ({@code fields}, {@code time_delay}, {@code col_rename},
+ *                           {@code casts}, an API's endpoint); {@link SourceOptions#NONE} for a pgsql table
  */
 public record TableSpec(String tableName, String cron, Mode mode, int batchSize, String bookmark,
                         boolean improperBookmarks, String primaryKey, KeyType primaryKeyDatatype, String partitionCol,
                         PartitionFormat partitionColFormat, Lag bufferUpdationLag, Lag graceUpdationLag,
-                        boolean strict, String processDict, String getTableName) {
+                        boolean strict, String processDict, String getTableName, SourceOptions options) {
+
+    /** A table without source options (a pgsql table). */
+    public TableSpec(String tableName, String cron, Mode mode, int batchSize, String bookmark,
+                     boolean improperBookmarks, String primaryKey, KeyType primaryKeyDatatype, String partitionCol,
+                     PartitionFormat partitionColFormat, Lag bufferUpdationLag, Lag graceUpdationLag,
+                     boolean strict, String processDict, String getTableName) {
+        this(tableName, cron, mode, batchSize, bookmark, improperBookmarks, primaryKey, primaryKeyDatatype,
+                partitionCol, partitionColFormat, bufferUpdationLag, graceUpdationLag, strict, processDict,
+                getTableName, SourceOptions.NONE);
+    }
 
     /** Default {@code batch_size} (DMS seed). */
     public static final int DEFAULT_BATCH_SIZE = 10000;

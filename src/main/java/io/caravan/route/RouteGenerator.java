@@ -125,7 +125,7 @@ public final class RouteGenerator {
         params.put("mapping", mappingPath);
         params.put("table", t.tableName());
         Map<String, Object> from = new LinkedHashMap<>();
-        from.put("uri", "kamelet:caravan-" + mapping.source().sourceType() + "-source");
+        from.put("uri", "kamelet:" + sourceKamelet(mapping.source().sourceType()));
         from.put("parameters", params);
         from.put("steps", List.of(Map.of("split", split)));
 
@@ -156,6 +156,18 @@ public final class RouteGenerator {
         multicast.put("stopOnException", true);
         multicast.put("steps", sinks);
         return multicast;
+    }
+
+    /**
+     * @param sourceType a {@code source_type}
+     * @return the name of the source kamelet that reads it (in {@code kamelets/}): {@code caravan-<type>-source} for
+     *         pgsql, mongo, kafka and api, {@code caravan-jdbc-source} for the other databases
+     */
+    static String sourceKamelet(String sourceType) {
+        return switch (sourceType) {
+            case "pgsql", "mongo", "kafka", "api" -> "caravan-" + sourceType + "-source";
+            default -> "caravan-jdbc-source";
+        };
     }
 
     /**

@@ -8,7 +8,6 @@ import io.caravan.mapping.MappingLoader;
 import io.caravan.mapping.Settings;
 import io.caravan.mapping.TableSpec;
 import io.caravan.source.Source;
-import io.caravan.source.pgsql.PgSource;
 import io.caravan.state.CursorStore;
 import io.caravan.state.JdbcCursorStore;
 
@@ -111,7 +110,7 @@ public final class CaravanRuntime implements AutoCloseable {
     private static TableSpec withBatchSize(TableSpec t, int batchSize) {
         return new TableSpec(t.tableName(), t.cron(), t.mode(), batchSize, t.bookmark(), t.improperBookmarks(),
                 t.primaryKey(), t.primaryKeyDatatype(), t.partitionCol(), t.partitionColFormat(),
-                t.bufferUpdationLag(), t.graceUpdationLag(), t.strict(), t.processDict(), t.getTableName());
+                t.bufferUpdationLag(), t.graceUpdationLag(), t.strict(), t.processDict(), t.getTableName(), t.options());
     }
 
     /**
@@ -120,15 +119,7 @@ public final class CaravanRuntime implements AutoCloseable {
      * @throws IllegalArgumentException for a source type this build does not have
      */
     public Source source(TableRun run) {
-        String type = run.mapping().source().sourceType();
-        if ("pgsql".equals(type)) {
-            JobMapping m = run.mapping();
-            TableSpec t = run.table();
-            boolean records = t.processDict() != null || t.getTableName() != null || m.processDict() != null
-                    || m.getTableName() != null;
-            return new PgSource(m.source(), t, records);
-        }
-        throw new IllegalArgumentException("unknown source_type '" + type + "'; allowed: pgsql");
+        return Sources.open(run);
     }
 
     /**

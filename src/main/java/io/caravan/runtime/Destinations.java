@@ -3,6 +3,7 @@ package io.caravan.runtime;
 import io.caravan.batch.TableRun;
 import io.caravan.destination.Destination;
 import io.caravan.destination.file.ObjectDestination;
+import io.caravan.destination.jdbc.JdbcDestination;
 import io.caravan.destination.pgsql.PgDestination;
 import io.caravan.destination.s3.S3Destination;
 import io.caravan.destination.redshift.RedshiftDestination;
@@ -26,6 +27,7 @@ final class Destinations {
             case "s3" -> S3Destination.open(run, spec);
             case "file" -> ObjectDestination.file(run, spec);
             case "redshift" -> new RedshiftDestination(run, spec);
+            case "mysql", "mariadb", "sqlite", "h2", "oracle", "sqlserver" -> new JdbcDestination(run, spec);
             default -> throw new IllegalArgumentException("destination_type '" + spec.destinationType()
                     + "' is not available in this build; allowed: " + String.join(", ", DestinationSpec.TYPES));
         };

@@ -103,4 +103,11 @@ class JsonlFormatTest {
         assertThat(format.read(shape, file).get(0)).containsExactly(7L, new BigDecimal("12.5"),
                 OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC), "{\"k\":[1,2]}", Arrays.asList("x", null));
     }
+
+    @Test
+    void anEmptyBatchRoundTrips() throws Exception {
+        Path file = dir.resolve("empty.jsonl");
+        format.write(FormatFixtures.SHAPE, List.of(), file);
+        assertThat(format.read(FormatFixtures.SHAPE, file)).isEmpty();
+    }
 }

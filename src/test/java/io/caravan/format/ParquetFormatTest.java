@@ -199,4 +199,11 @@ class ParquetFormatTest {
         rows.add(new Object[] {v});
         return rows;
     }
+
+    @Test
+    void anEmptyBatchRoundTrips() throws Exception {
+        Path file = dir.resolve("empty.parquet");
+        format.write(FormatFixtures.SHAPE, List.of(), file);
+        assertThat(format.read(FormatFixtures.SHAPE, file)).isEmpty();
+    }
 }

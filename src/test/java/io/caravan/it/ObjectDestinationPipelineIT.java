@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ObjectDestinationPipelineIT {
 
     @RegisterExtension
-    static final S3MockExtension S3 = S3MockExtension.builder().withInitialBuckets("pipeline-lake")
+    static final S3MockExtension S3 = S3MockExtension.builder()
             .withSecureConnection(false).silent().build();
 
     /** The shape of PipelineHarness's orders table. */
@@ -41,9 +41,16 @@ class ObjectDestinationPipelineIT {
     Path dir;
 
     private final S3Client client = S3.createS3ClientV2();
+    /** A bucket of this test's own: the tests of the class share one S3Mock. */
+    private final String bucket = "lake-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
+    @org.junit.jupiter.api.BeforeEach
+    void createBucket() {
+        client.createBucket(b -> b.bucket(bucket));
+    }
 
     private String objectYaml(Path lake, String format) {
-        return objectYaml("pipeline-lake", lake, format);
+        return objectYaml(bucket, lake, format);
     }
 
     private String objectYaml(String bucket, Path lake, String format) {
@@ -67,7 +74,7 @@ class ObjectDestinationPipelineIT {
         assertThat(first.out()).containsPattern("shop\\s+orders\\s+s3lake\\s+succeeded\\s+250\\s+250\\s")
                 .containsPattern("shop\\s+orders\\s+files\\s+succeeded\\s+250\\s+250\\s")
                 .contains("CREATE EXTERNAL TABLE IF NOT EXISTS `orders_v1`")
-                .contains("LOCATION 's3://pipeline-lake/orders_v1/'")
+                .contains("LOCATION 's3://" + bucket + "/orders_v1/'")
                 .contains("LOCATION '" + lake.toUri() + "orders/'");
         assertEqualToSource(h, lake);
 
@@ -108,20 +115,20 @@ class ObjectDestinationPipelineIT {
     void aFailingDestinationHoldsTheCursorAndTheRerunCompletesEveryDestinationWithoutDuplicates() throws Exception {
         PipelineHarness h = PipelineHarness.orders(dir, "logging", "");
         Path lake = dir.resolve("lake");
-        String bucket = "late-bucket";
+        String late = "late-bucket";
         Path mapping = h.mappingWith("shop", "destination:\n" + h.destinationYaml("warehouse", 0, "dw")
-                + objectYaml(bucket, lake, "parquet"), "  - table_name: orders\n    cron: self-managed\n"
+                + objectYaml(late, lake, "parquet"), "  - table_name: orders\n    cron: self-managed\n"
                 + "    mode: logging\n    batch_size: 40\n    primary_key: id\n    primary_key_datatype: int\n");
 
         // the bucket does not exist yet: the s3 destination fails the first batch, which warehouse and files wrote
         PipelineHarness.Result failed = h.caravan(PipelineHarness.runArgs(mapping));
         assertThat(failed.exitCode()).isNotZero();
         assertThat(failed.out() + failed.err()).contains("job shop, table orders, destination s3lake, object s3://"
-                + bucket + "/orders_v1/").contains("NoSuchBucket");
+                + late + "/orders_v1/").contains("NoSuchBucket");
         List<String> afterFailure = ObjectRuns.files(lake, ".parquet");
         assertThat(afterFailure).isNotEmpty();
 
-        client.createBucket(b -> b.bucket(bucket));
+        client.createBucket(b -> b.bucket(late));
         h.runOk(mapping);
         List<String> source = sourceRows(h);
         assertThat(h.tableRows(h.destinationDb(0), "dw.orders", "id, status, amount", "id")).isEqualTo(source);
@@ -130,13 +137,47 @@ class ObjectDestinationPipelineIT {
         List<Path> files = ObjectRuns.files(lake, ".parquet").stream().map(lake::resolve).toList();
         assertThat(rowsOf(RowFormat.of(DestinationSpec.FileFormat.PARQUET), files)).isEqualTo(source);
         List<Path> objects = new ArrayList<>();
-        for (String k : client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("orders_v1/")).contents().stream()
+        for (String k : client.listObjectsV2Paginator(b -> b.bucket(late).prefix("orders_v1/")).contents().stream()
                 .map(S3Object::key).filter(k -> k.endsWith(".parquet")).toList()) {
             Path f = dir.resolve("late-" + objects.size());
-            client.getObject(b -> b.bucket(bucket).key(k), ResponseTransformer.toFile(f));
+            client.getObject(b -> b.bucket(late).key(k), ResponseTransformer.toFile(f));
             objects.add(f);
         }
         assertThat(rowsOf(RowFormat.of(DestinationSpec.FileFormat.PARQUET), objects)).isEqualTo(source);
+    }
+
+    @Test
+    void aDestinationFailingMidRunLeavesTheCursorWhereEveryDestinationCommittedAndTheRerunAddsNoDuplicates()
+            throws Exception {
+        PipelineHarness h = PipelineHarness.orders(dir, "logging", "");
+        h.execute(h.destinationDb(0), "CREATE SCHEMA dw", "CREATE TABLE dw.orders (id bigint PRIMARY KEY,"
+                + " status text NOT NULL, amount numeric(12,2), updated_at timestamptz NOT NULL,"
+                + " CONSTRAINT refuse_130 CHECK (id <> 130))");
+        Path lake = dir.resolve("lake");
+        // files and s3lake write each batch before warehouse, which refuses batch 4 (ids 121..160)
+        Path mapping = h.mappingWith("shop", "destination:\n" + objectYaml(lake, "parquet")
+                + h.destinationYaml("warehouse", 0, "dw"), "  - table_name: orders\n    cron: self-managed\n"
+                + "    mode: logging\n    batch_size: 40\n    primary_key: id\n    primary_key_datatype: int\n");
+
+        PipelineHarness.Result failed = h.caravan(PipelineHarness.runArgs(mapping));
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.out() + failed.err()).contains("job shop, table orders, destination warehouse")
+                .contains("refuse_130");
+        List<Path> files = ObjectRuns.files(lake, ".parquet").stream().map(lake::resolve).toList();
+        assertThat(rowsOf(RowFormat.of(DestinationSpec.FileFormat.PARQUET), files)).hasSize(160);
+        assertThat(h.count(h.destinationDb(0), "SELECT count(*) FROM dw.orders")).isEqualTo(120);
+
+        h.execute(h.destinationDb(0), "ALTER TABLE dw.orders DROP CONSTRAINT refuse_130");
+        PipelineHarness.Result resumed = h.runOk(mapping);
+        assertThat(resumed.out()).as("the cursor stayed after batch 3, the last one every destination committed")
+                .containsPattern("shop\\s+orders\\s+files\\s+succeeded\\s+130\\s+130\\s")
+                .containsPattern("shop\\s+orders\\s+s3lake\\s+succeeded\\s+130\\s+130\\s");
+        List<String> source = sourceRows(h);
+        assertThat(h.tableRows(h.destinationDb(0), "dw.orders", "id, status, amount", "id")).isEqualTo(source);
+        files = ObjectRuns.files(lake, ".parquet").stream().map(lake::resolve).toList();
+        assertThat(files).as("batch 4 replayed into the objects it wrote before").hasSize(7);
+        assertThat(rowsOf(RowFormat.of(DestinationSpec.FileFormat.PARQUET), files)).isEqualTo(source);
+        assertThat(text(s3Rows(DestinationSpec.FileFormat.PARQUET))).isEqualTo(source);
     }
 
     private void assertEqualToSource(PipelineHarness h, Path lake) throws Exception {
@@ -167,7 +208,7 @@ class ObjectDestinationPipelineIT {
             if (k.endsWith("." + format.wireValue())) {
                 Path f = dir.resolve("s3-" + files.size());
                 Files.deleteIfExists(f);
-                client.getObject(b -> b.bucket("pipeline-lake").key(k), ResponseTransformer.toFile(f));
+                client.getObject(b -> b.bucket(bucket).key(k), ResponseTransformer.toFile(f));
                 files.add(f);
             }
         }
@@ -175,7 +216,7 @@ class ObjectDestinationPipelineIT {
     }
 
     private List<String> keys(String prefix) {
-        return client.listObjectsV2Paginator(b -> b.bucket("pipeline-lake").prefix(prefix)).contents().stream()
+        return client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
                 .map(S3Object::key).sorted().toList();
     }
 }

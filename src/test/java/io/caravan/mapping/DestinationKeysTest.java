@@ -95,6 +95,8 @@ class DestinationKeysTest {
                 .isEqualTo("sql_shop_dms");
         assertThat(load("    destination_type: oracle\n    url: ora:1521\n    db_name: ORCLPDB1\n"
                 + "    schema: MART", "syncing").schema()).isEqualTo("MART");
+        assertThat(load("    destination_type: oracle\n    url: ora\n    db_name: ORCLPDB1", "syncing").schema())
+                .as("an Oracle schema is a user: the connecting user's by default").isNull();
     }
 
     @Test

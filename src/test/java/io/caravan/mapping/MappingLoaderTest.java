@@ -114,7 +114,8 @@ class MappingLoaderTest {
                 """);
 
         assertProblems(file,
-                file + ":2:3 source.source_type: missing required key; add source_type: pgsql",
+                file + ":2:3 source.source_type: missing required key; add source_type: one of pgsql, mysql, mariadb,"
+                        + " oracle, sqlserver, sqlite, h2, jdbc, mongo, kafka, api",
                 file + ":2:3 source.db_name: missing required key; add db_name: <source database name>",
                 file + ":5:5 destination.warehouse.url: missing required key; "
                         + "add url: host, host:port, jdbc:postgresql://host[:port]/db or embedded",
@@ -181,10 +182,11 @@ class MappingLoaderTest {
     }
 
     @Test
-    void unknownSourceTypeListsPgsql() throws IOException {
-        Path file = write("shop.yaml", SHOP.replace("source_type: pgsql", "source_type: mongo"));
+    void unknownSourceTypeListsEveryType() throws IOException {
+        Path file = write("shop.yaml", SHOP.replace("source_type: pgsql", "source_type: cassandra"));
 
-        assertProblems(file, file + ":2:16 source.source_type: unknown source type (got 'mongo'); allowed: pgsql");
+        assertProblems(file, file + ":2:16 source.source_type: unknown source type (got 'cassandra'); allowed: pgsql,"
+                + " mysql, mariadb, oracle, sqlserver, sqlite, h2, jdbc, mongo, kafka, api");
     }
 
     @Test

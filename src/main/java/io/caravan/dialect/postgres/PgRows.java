@@ -27,6 +27,19 @@ public final class PgRows {
     public static List<Map<String, Object>> decode(TableShape shape, RowData.Binary rows) {
         List<Column> columns = shape.columns();
         List<Map<String, Object>> out = new ArrayList<>(rows.rowCount());
+        for (Object[] values : tuples(columns, rows)) {
+            Map<String, Object> record = new LinkedHashMap<>();
+            for (int i = 0; i < values.length; i++) {
+                record.put(columns.get(i).name(), values[i]);
+            }
+            out.add(record);
+        }
+        return out;
+    }
+
+    /** @return one array per tuple, values in column order */
+    private static List<Object[]> tuples(List<Column> columns, RowData.Binary rows) {
+        List<Object[]> out = new ArrayList<>(rows.rowCount());
         byte[] b = rows.tuples();
         int p = 0;
         while (p < rows.length()) {
@@ -35,15 +48,15 @@ public final class PgRows {
                 throw new IllegalArgumentException("tuple has " + fields + " fields, expected " + columns.size());
             }
             p += 2;
-            Map<String, Object> record = new LinkedHashMap<>();
-            for (Column c : columns) {
+            Object[] values = new Object[fields];
+            for (int i = 0; i < fields; i++) {
                 int len = ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8)
                         | (b[p + 3] & 0xff);
                 p += 4;
-                record.put(c.name(), len < 0 ? null : PgBinaryCodec.decode(c.typeOid(), b, p, len));
+                values[i] = len < 0 ? null : PgBinaryCodec.decode(columns.get(i).typeOid(), b, p, len);
                 p += Math.max(len, 0);
             }
-            out.add(record);
+            out.add(values);
         }
         return out;
     }
@@ -59,11 +72,7 @@ public final class PgRows {
     public static List<Object[]> values(TableShape shape, RowData rows) {
         List<Column> columns = shape.columns();
         if (rows instanceof RowData.Binary b) {
-            List<Object[]> out = new ArrayList<>(b.rowCount());
-            for (Map<String, Object> r : decode(shape, b)) {
-                out.add(r.values().toArray());
-            }
-            return out;
+            return tuples(columns, b);
         }
         List<Map<String, Object>> records = ((RowData.Records) rows).records();
         List<Object[]> out = new ArrayList<>(records.size());
