@@ -215,8 +215,9 @@ final class Values {
 
     /**
      * PostgreSQL's text form of a time, timetz, interval or raw value: {@link PgBinaryCodec#toText}, and for raw
-     * values of inet (869), cidr (650), macaddr (829) and macaddr8 (774) their text output as PostgreSQL writes it
-     * (source: PostgreSQL's network.c and mac.c output functions).
+     * values of inet (869), cidr (650), macaddr (829), macaddr8 (774), xml (142), pg_lsn (3220), bit (1560) and
+     * varbit (1562) their text output as PostgreSQL writes it (source: PostgreSQL's network.c, mac.c, xml.c,
+     * pg_lsn.c and varbit.c send and output functions).
      *
      * @throws IllegalArgumentException for other raw types
      */
@@ -247,6 +248,34 @@ final class Values {
                 } catch (UnknownHostException e) {
                     break;
                 }
+            }
+            case 142 -> {
+                // xml: xml_send writes the document's text in the client encoding, UTF-8 on Caravan's connections
+                return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            case 3220 -> {
+                // pg_lsn: a 64-bit position, written as two upper-case hex halves (pg_lsn_out)
+                if (b.length != 8) {
+                    break;
+                }
+                long lsn = java.nio.ByteBuffer.wrap(b).getLong();
+                return Long.toHexString(lsn >>> 32).toUpperCase(java.util.Locale.ROOT) + "/"
+                        + Long.toHexString(lsn & 0xFFFF_FFFFL).toUpperCase(java.util.Locale.ROOT);
+            }
+            case 1560, 1562 -> {
+                // bit, varbit: the bit length (int32), then the bits from the high bit of the first byte (bit_send)
+                if (b.length < 4) {
+                    break;
+                }
+                int bits = java.nio.ByteBuffer.wrap(b).getInt();
+                if (bits < 0 || (bits + 7) / 8 != b.length - 4) {
+                    break;
+                }
+                StringBuilder sb = new StringBuilder(bits);
+                for (int i = 0; i < bits; i++) {
+                    sb.append((b[4 + i / 8] >> (7 - i % 8) & 1) == 1 ? '1' : '0');
+                }
+                return sb.toString();
             }
             case 829, 774 -> {
                 StringBuilder sb = new StringBuilder();

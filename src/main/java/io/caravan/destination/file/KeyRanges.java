@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -91,8 +93,10 @@ final class KeyRanges {
 
     /** Drops entries of objects not in {@code listed}. */
     void retain(Collection<String> listed) {
-        ranges.keySet().retainAll(listed);
-        exact.keySet().retainAll(listed);
+        // a set: retainAll asks contains() once per entry, which a list answers by scanning it
+        Set<String> keep = listed instanceof Set<String> s ? s : new HashSet<>(listed);
+        ranges.keySet().retainAll(keep);
+        exact.keySet().retainAll(keep);
     }
 
     /**

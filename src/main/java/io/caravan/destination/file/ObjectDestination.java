@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +74,10 @@ import java.util.stream.Stream;
  *   <li><b>logging</b>: append: each batch its own objects; a replay overwrites them. A replay whose batches start
  *       from other cursors than before (the source changed behind the committed cursor) may write a row twice.</li>
  *   <li><b>syncing</b>: after each batch every primary key ({@code primary_key}) is in one object of the table
- *       folder: copy-on-write. The batch's objects are put first; then every other data object of the table folder,
+ *       folder: copy-on-write. An object of the batch's name that exists already (a replay, or an earlier run that
+ *       started from the same cursor: with {@code buffer_updation_lag} a run that reads nothing new keeps its
+ *       cursor, and the next one re-reads a window that has moved) keeps its rows whose keys the batch lacks. The
+ *       batch's objects are put first; then every other data object of the table folder,
  *       in every partition (so a row whose {@code partition_col} value changed moves to its new month and leaves
  *       the old one), that may hold one of the batch's keys is read, and rewritten without those keys, or deleted
  *       when nothing is left. {@link KeyRanges} skips objects whose key range misses the batch's keys; an object
@@ -94,7 +98,9 @@ import java.util.stream.Stream;
  * Object stores have no locks like PostgreSQL's advisory locks, so nothing stops two runs writing one table folder at
  * once; the scheduler runs one run of a table at a time, and two jobs (or two destinations of one job) must not share
  * a table folder: a dumping run would delete the other's unfinished snapshot, and syncing runs would race on
- * {@code _caravan_keys.json} and on rewrites.
+ * {@code _caravan_keys.json} and on rewrites. Within one process a dump refuses a table folder that another run or
+ * destination writes at the same time (two source tables of a job that {@code get_table_name} routes into one
+ * table, say), and any run refuses a folder that a dump of another source table writes.
  *
  * <h2>Durability</h2>
  * Every put is durable when it returns ({@link ObjectStore}), so {@link #flush()} has nothing to do. Objects are
@@ -125,6 +131,9 @@ public final class ObjectDestination implements Destination {
     private final String snapshot;
     private final Set<String> folders = new LinkedHashSet<>();
     private final Map<String, KeyRanges> keyRanges = new HashMap<>();
+    /** Table folders (URIs) being written in this process, each with its writers and their descriptions. */
+    private static final Map<String, Map<ObjectDestination, String>> WRITERS = new HashMap<>();
+    private final Set<String> claimed = new LinkedHashSet<>();
     private Path tmp;
     private String startCursor;
     private int sinceStart;
@@ -284,6 +293,7 @@ public final class ObjectDestination implements Destination {
         if (!folders.add(folder)) {
             return;
         }
+        claim(folder);
         if (table.mode() == Mode.DUMPING) {
             removeIncompleteSnapshots(folder);
         }
@@ -293,6 +303,50 @@ public final class ObjectDestination implements Destination {
             putBytes(folder + DDL, ddl.getBytes(StandardCharsets.UTF_8));
             stats.note(ddl.stripTrailing());
         }
+    }
+
+    /**
+     * Registers this destination as a writer of a table folder, refusing to share it with a dump: a dumping run
+     * deletes the unfinished snapshots it finds and numbers its objects by batch within a snapshot folder named by
+     * the second it started, so another run writing the folder at the same time (another source table whose
+     * get_table_name routes into it, another destination on the same folder) would lose rows. Only runs of this
+     * process are seen; runs of other processes must not share a dumped folder either.
+     *
+     * @throws DestinationException naming the other writer when one of the two dumps
+     */
+    private void claim(String folder) {
+        String uri = store.uri(folder);
+        String me = "job " + run.job() + ", table " + table.tableName() + ", destination " + spec.name();
+        synchronized (WRITERS) {
+            Map<ObjectDestination, String> writers = WRITERS.computeIfAbsent(uri, k -> new IdentityHashMap<>());
+            for (Map.Entry<ObjectDestination, String> w : writers.entrySet()) {
+                boolean dumps = table.mode() == Mode.DUMPING || w.getKey().table.mode() == Mode.DUMPING;
+                if (w.getKey() != this && dumps && !w.getValue().equals(me)) {
+                    throw new DestinationException(where() + ": table folder " + uri + " is written by "
+                            + w.getValue() + " at the same time, and a dump must be the only writer of its table"
+                            + " folder (the runs would overwrite or delete each other's objects); give one of them"
+                            + " another suffix, path or get_table_name route", null);
+                }
+            }
+            writers.put(this, me);
+        }
+        claimed.add(uri);
+    }
+
+    /** Removes this destination from the writers of the folders it claimed. */
+    private void release() {
+        synchronized (WRITERS) {
+            for (String uri : claimed) {
+                Map<ObjectDestination, String> writers = WRITERS.get(uri);
+                if (writers != null) {
+                    writers.remove(this);
+                    if (writers.isEmpty()) {
+                        WRITERS.remove(uri);
+                    }
+                }
+            }
+        }
+        claimed.clear();
     }
 
     private void removeIncompleteSnapshots(String folder) throws IOException {
@@ -369,7 +423,20 @@ public final class ObjectDestination implements Destination {
 
         List<ObjectStore.StoredObject> listed = dataObjects(folder);
         Map<String, List<Object[]>> written = new TreeMap<>();
-        byMonth(values).forEach((month, rows) -> written.put(folder + month + name, rows));
+        byMonth(values).forEach((month, rows) -> written.put(folder + month + name, new ArrayList<>(rows)));
+        for (ObjectStore.StoredObject o : listed) {
+            List<Object[]> rows = written.get(o.key());
+            if (rows != null) {
+                // an earlier batch of this name: a replay, or a run that started from the same cursor and read
+                // another window (buffer_updation_lag moves it): its rows whose keys this batch lacks stay
+                List<Object[]> old = readObject(o.key());
+                for (Object[] row : old == null ? List.<Object[]>of() : old) {
+                    if (!keys.contains(key(row[k]))) {
+                        rows.add(row);
+                    }
+                }
+            }
+        }
         List<String> alive = new ArrayList<>(listed.stream().map(ObjectStore.StoredObject::key).toList());
         alive.addAll(written.keySet());
         ranges.retain(alive);
@@ -387,13 +454,11 @@ public final class ObjectDestination implements Destination {
             if (written.containsKey(o.key()) || !ranges.mayHold(o.key(), o.size(), min, max)) {
                 continue;
             }
-            currentKey = o.key();
-            Path file = tmp.resolve("old." + format.extension());
-            if (!store.get(o.key(), file)) {
+            List<Object[]> old = readObject(o.key());
+            if (old == null) {
                 ranges.remove(o.key());
                 continue;
             }
-            List<Object[]> old = format.read(shape, file);
             List<Object[]> kept = new ArrayList<>(old.size());
             for (Object[] row : old) {
                 if (!keys.contains(key(row[k]))) {
@@ -401,6 +466,7 @@ public final class ObjectDestination implements Destination {
                 }
             }
             if (kept.isEmpty()) {
+                currentKey = o.key();
                 store.delete(List.of(o.key()));
                 ranges.remove(o.key());
             } else if (kept.size() < old.size()) {
@@ -411,9 +477,18 @@ public final class ObjectDestination implements Destination {
                 String[] r = range(kept, k, order);
                 ranges.exact(o.key(), o.size(), r[0], r[1]);
             }
-            Files.deleteIfExists(file);
         }
         currentKey = null;
+    }
+
+    /** @return the rows of a data object, null when it is gone */
+    private List<Object[]> readObject(String key) throws IOException {
+        currentKey = key;
+        Path file = tmp.resolve("old." + format.extension());
+        List<Object[]> rows = store.get(key, file) ? format.read(run.shape(), file) : null;
+        Files.deleteIfExists(file);
+        currentKey = null;
+        return rows;
     }
 
     /** @return the index of {@code primary_key} in the shape */
@@ -527,6 +602,7 @@ public final class ObjectDestination implements Destination {
     /** Closes the store's client and removes the temporary folder. */
     @Override
     public void close() {
+        release();
         try {
             store.close();
         } finally {

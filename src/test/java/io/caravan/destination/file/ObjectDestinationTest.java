@@ -1,12 +1,18 @@
 package io.caravan.destination.file;
 
 import io.caravan.batch.Batch;
+import io.caravan.batch.BatchPart;
+import io.caravan.batch.RowData;
 import io.caravan.batch.TableRun;
 import io.caravan.destination.Destination;
 import io.caravan.destination.DestinationException;
 import io.caravan.format.RowFormat;
 import io.caravan.mapping.DestinationSpec;
+import io.caravan.mapping.KeyType;
+import io.caravan.mapping.Lag;
 import io.caravan.mapping.Mode;
+import io.caravan.mapping.PartitionFormat;
+import io.caravan.mapping.TableSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -146,6 +152,41 @@ class ObjectDestinationTest {
         assertThat(dir.resolve("orders_lake/" + KeyRanges.NAME)).exists();
     }
 
+    /**
+     * With buffer_updation_lag each run re-reads a window that moves with the clock, and a run that reads nothing
+     * new commits the cursor it started from: the next run starts from that cursor again, so its first batch gets
+     * the same object name as the previous run's first batch while holding fewer rows. The rows it does not hold
+     * (left the window) must stay.
+     */
+    @ParameterizedTest
+    @EnumSource(DestinationSpec.FileFormat.class)
+    void syncingKeepsRowsOfAnEarlierObjectOfTheSameNameThatTheBatchDoesNotHold(DestinationSpec.FileFormat f)
+            throws Exception {
+        format = f;
+        ObjectRuns.Cursors cursors = new ObjectRuns.Cursors();
+        var spec = ObjectRuns.table(Mode.SYNCING, null);
+        Map<Long, Map<String, Object>> expected = new HashMap<>();
+        var all = List.of(order(1, "new", "2024-05-01T00:00:00Z"), order(2, "new", "2024-05-02T00:00:00Z"),
+                order(3, "new", "2024-05-03T00:00:00Z"));
+        TableRun first = ObjectRuns.run(spec, cursors);
+        ObjectRuns.runAll(first, this::open, List.of(batch(first, 1, true, all)));
+        all.forEach(r -> expected.put((Long) r.get("id"), r));
+
+        // the window holds 2 and 3: the run ends at 3, the cursor it started from
+        var window = List.of(order(2, "paid", "2024-05-02T00:00:00Z"), order(3, "paid", "2024-05-03T00:00:00Z"));
+        TableRun second = ObjectRuns.run(spec, cursors);
+        ObjectRuns.runAll(second, this::open, List.of(batch(second, 1, true, window)));
+        window.forEach(r -> expected.put((Long) r.get("id"), r));
+        assertRows(expected);
+
+        // the window moved past 2: the run starts from the same cursor and reads 3 only
+        var moved = List.of(order(3, "shipped", "2024-05-03T00:00:00Z"));
+        TableRun third = ObjectRuns.run(spec, cursors);
+        ObjectRuns.runAll(third, this::open, List.of(batch(third, 1, true, moved)));
+        moved.forEach(r -> expected.put((Long) r.get("id"), r));
+        assertRows(expected);
+    }
+
     private void assertRows(Map<Long, Map<String, Object>> expected) throws Exception {
         Map<Long, List<String>> rows = readRows(RowFormat.of(format), data());
         assertThat(rows).hasSize(expected.size());
@@ -195,6 +236,44 @@ class ObjectDestinationTest {
                 s1 + "/part-00002" + ext(), s3 + "/_SUCCESS", s3 + "/part-00001" + ext()));
         assertThat(dir.resolve(s2)).doesNotExist();
         assertThat(readRows(RowFormat.of(format), List.of(dir.resolve(s3 + "/part-00001" + ext())))).hasSize(2);
+    }
+
+    /**
+     * Two source tables of one job whose get_table_name routes rows into one table folder run at once: a dump must
+     * not share its folder, or the runs overwrite each other's objects (same second, same snapshot folder, same
+     * batch numbers) or delete each other's unfinished snapshot.
+     */
+    @Test
+    void aDumpRefusesATableFolderThatAnotherSourceTableWritesAtTheSameTime() throws Exception {
+        ObjectRuns.Cursors cursors = new ObjectRuns.Cursors();
+        TableSpec orders = ObjectRuns.table(Mode.DUMPING, null);
+        TableSpec returns = new TableSpec("returns", TableSpec.SELF_MANAGED, Mode.DUMPING, 1000, null, false, "id",
+                KeyType.INT, null, PartitionFormat.DATETIME, Lag.NONE, Lag.NONE, true, null, null);
+        TableRun a = ObjectRuns.run(orders, cursors);
+        TableRun b = ObjectRuns.run(returns, cursors);
+        try (Destination da = open(a); Destination db = open(b)) {
+            da.write(routed(a, 1, false, List.of(order(1, "new", null))));
+            assertThatThrownBy(() -> db.write(routed(b, 1, false, List.of(order(2, "new", null)))))
+                    .isInstanceOf(DestinationException.class)
+                    .hasMessageStartingWith("job shop, table returns, destination lake: table folder " + dir.toUri()
+                            + "merged_lake/ is written by job shop, table orders, destination lake at the same time");
+            da.write(routed(a, 2, true, List.of(order(3, "new", null))));
+        }
+        List<String> snapshot = files(dir, ext());
+        assertThat(readRows(RowFormat.of(format), data())).containsOnlyKeys(1L, 3L);
+        assertThat(snapshot).hasSize(2);
+
+        // once the dump is closed, the folder is free again
+        TableRun c = ObjectRuns.run(returns, cursors);
+        try (Destination dc = open(c)) {
+            dc.write(routed(c, 1, true, List.of(order(2, "new", null))));
+        }
+    }
+
+    /** @return a batch of orders routed to table {@code merged} (as get_table_name does) */
+    private static Batch routed(TableRun run, int sequence, boolean last, List<Map<String, Object>> rows) {
+        return new Batch(run, sequence, last, null, true,
+                List.of(new BatchPart("merged", new RowData.Records(new java.util.ArrayList<>(rows)))));
     }
 
     @Test
