@@ -11,7 +11,6 @@ import io.caravan.source.FieldCasts;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,9 +56,7 @@ final class ApiRecords {
 
     /** Notes the fields of one record kept by the run. */
     void observe(JsonNode record) {
-        Iterator<Map.Entry<String, JsonNode>> it = record.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : record.properties()) {
             seen.add(e.getKey());
             if (e.getValue().isContainerNode()) {
                 nested.add(e.getKey());
