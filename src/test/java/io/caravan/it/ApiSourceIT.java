@@ -128,6 +128,21 @@ class ApiSourceIT {
     }
 
     @Test
+    void loggingByBookmarkSendsTheLastKey() throws IOException {
+        seven();
+        Path m = mapping("    url: " + api.base() + "/byid\n    bookmark_param: after\n    bookmark: id\n"
+                + "    mode: logging\n    primary_key: id\n    primary_key_datatype: int\n");
+        h.runOk(m);
+        assertThat(api.requests()).containsExactly("/byid", "/byid?after=3", "/byid?after=6", "/byid?after=7");
+        api.put(8, "name", "c8");
+        int before = api.requests().size();
+        h.runOk(m);
+        assertThat(api.requests().subList(before, api.requests().size()))
+                .containsExactly("/byid?after=7", "/byid?after=8");
+        assertThat(target("id")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+    }
+
+    @Test
     void syncingByBookmarkUpsertsChangesAndSendsTheCursor() throws IOException {
         seven();
         Path m = mapping(pagedByBookmark("syncing"));

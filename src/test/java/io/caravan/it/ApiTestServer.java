@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /items?page=N}: {@code {"data": {"items": [...]}, "page": N}}, records ordered by id,
  *       {@link #PAGE} a page; an empty array past the last page;</li>
  *   <li>{@code GET /changes[?since=T]}: a bare array of the records whose {@code updated_at} (ISO-8601 text, compared
- *       as text, which orders UTC timestamps of one format) is after T, ordered by it, {@link #PAGE} at most.</li>
+ *       as text, which orders UTC timestamps of one format) is after T, ordered by it, {@link #PAGE} at most;</li>
+ *   <li>{@code GET /byid[?after=N]}: a bare array of the records whose id is above N, ordered by id, {@link #PAGE}
+ *       at most.</li>
  * </ul>
  * {@link #failRequest} makes one future request answer 500.
  */
@@ -106,6 +108,11 @@ final class ApiTestServer implements AutoCloseable {
                 all.stream().filter(r -> since == null || r.get("updated_at").asText().compareTo(since) > 0)
                         .sorted((a, b) -> a.get("updated_at").asText().compareTo(b.get("updated_at").asText()))
                         .limit(PAGE).forEach(page::add);
+                send(ex, 200, page.toString());
+            }
+            case "/byid" -> {
+                long after = Long.parseLong(params.getOrDefault("after", "0"));
+                all.stream().filter(r -> r.get("id").asLong() > after).limit(PAGE).forEach(page::add);
                 send(ex, 200, page.toString());
             }
             default -> send(ex, 404, "{}");
