@@ -128,6 +128,20 @@ class ApiSourceIT {
     }
 
     @Test
+    void loggingOutOfKeyOrderCommitsTheGreatestKey() throws IOException {
+        seven();
+        api.descending(true);
+        Path m = mapping(pagedByNumber("logging").replace("batch_size: 4", "batch_size: 2")
+                + "    primary_key: id\n    primary_key_datatype: int\n");
+        h.runOk(m);
+        api.put(8, "name", "c8");
+        api.put(0, "name", "c0");
+        PipelineHarness.Result r = h.runOk(m);
+        assertThat(target("id")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+        assertThat(r.out()).containsPattern("crm\\s+contacts\\s+warehouse\\s+succeeded\\s+1\\s+1");
+    }
+
+    @Test
     void loggingByBookmarkSendsTheLastKey() throws IOException {
         seven();
         Path m = mapping("    url: " + api.base() + "/byid\n    bookmark_param: after\n    bookmark: id\n"

@@ -43,6 +43,7 @@ final class ApiTestServer implements AutoCloseable {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger count = new AtomicInteger();
     private volatile int failAt = -1;
+    private volatile boolean descending;
 
     ApiTestServer(String expectedAuth) throws IOException {
         this.expectedAuth = expectedAuth;
@@ -64,6 +65,11 @@ final class ApiTestServer implements AutoCloseable {
             r.set((String) fields[i], JSON.valueToTree(fields[i + 1]));
         }
         records.put(id, r);
+    }
+
+    /** @param descending true to answer {@code /items} pages in descending id order */
+    void descending(boolean descending) {
+        this.descending = descending;
     }
 
     /** The N-th request from now (1 = the next one) answers 500. */
@@ -97,6 +103,9 @@ final class ApiTestServer implements AutoCloseable {
         switch (ex.getRequestURI().getPath()) {
             case "/items" -> {
                 int p = Integer.parseInt(params.getOrDefault("page", "1"));
+                if (descending) {
+                    java.util.Collections.reverse(all);
+                }
                 all.stream().skip((long) (p - 1) * PAGE).limit(PAGE).forEach(page::add);
                 ObjectNode body = JSON.createObjectNode();
                 body.putObject("data").set("items", page);
