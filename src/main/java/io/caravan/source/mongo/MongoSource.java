@@ -41,8 +41,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A run:
  * <ol>
- *   <li>reads the source clock, the run's ceiling: the server's {@code localTime} from the {@code hello} command,
- *       else from {@code serverStatus}, else this machine's clock (a server that answers neither);</li>
+ *   <li>reads the source clock, the run's ceiling: the server's {@code localTime} from the {@code hello} command
+ *       (or {@code isMaster}, its older name, or {@code serverStatus}), else this machine's clock (a server that
+ *       answers none);</li>
  *   <li>plans its reads from the mode and the stored cursor ({@link MongoReadPlanner}); logging and initial reads
  *       stop at the greatest {@code _id} found now, so documents inserted during the run wait for the next one;</li>
  *   <li>finds the run's shape by a first pass over the very documents it will read: the union of their top-level
@@ -129,12 +130,12 @@ public final class MongoSource implements Source {
     }
 
     /**
-     * @return the server's clock ({@code hello}'s, else {@code serverStatus}'s {@code localTime}), else this
-     *         machine's; milliseconds, as BSON dates hold
+     * @return the server's clock (the {@code localTime} of {@code hello}, else of its older name {@code isMaster},
+     *         else of {@code serverStatus}), else this machine's; milliseconds, as BSON dates hold
      */
     static OffsetDateTime clock(MongoClient client) {
         MongoDatabase admin = client.getDatabase("admin");
-        for (String command : List.of("hello", "serverStatus")) {
+        for (String command : List.of("hello", "isMaster", "serverStatus")) {
             try {
                 Object t = admin.runCommand(new Document(command, 1)).get("localTime");
                 if (t instanceof Date d) {
