@@ -256,4 +256,26 @@ class MongoSourceIT {
                 .contains("changed").doesNotContain("silent");
         assertThat(rowsRead(h.runOk(m))).isZero();
     }
+    @Test
+    void partitionColIsCastAsItsFormatSaysAndTimeDelayWaitsBetweenBatches() {
+        for (int i = 0; i < 5; i++) {
+            events.insertOne(new Document("_id", new ObjectId()).append("name", "e" + i)
+                    .append("created_at", Date.from(Instant.parse("2024-0" + (5 + i % 2) + "-10T00:00:00Z"))));
+        }
+        PipelineHarness h = new PipelineHarness(dir, 1);
+        Path m = mapping(h, "    mode: logging\n    batch_size: 2\n    time_delay: 1\n"
+                + "    partition_col: created_at\n    partition_col_format: datetime\n");
+        long started = System.nanoTime();
+        assertThat(rowsRead(h.runOk(m))).isEqualTo(5);
+        assertThat((System.nanoTime() - started) / 1_000_000).as("two waits of a second between three batches")
+                .isGreaterThanOrEqualTo(2000);
+
+        String dst = h.destinationDb(0);
+        String table = "\"mongo_app_dms\".events";
+        assertThat(h.columnTypes(dst, table, false)).contains("created_at timestamp with time zone");
+        assertThat(h.rows(dst, "SELECT relkind FROM pg_class WHERE oid = '" + table + "'::regclass"))
+                .containsExactly("p");
+        assertThat(h.rows(dst, "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM'), count(*) FROM " + table
+                + " GROUP BY 1 ORDER BY 1")).containsExactly("2024-05|3", "2024-06|2");
+    }
 }

@@ -13,6 +13,8 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import io.caravan.batch.TableRun;
 import io.caravan.batch.TableShape;
+import io.caravan.mapping.PartitionFormat;
+import io.caravan.mapping.SourceOptions;
 import io.caravan.mapping.SourceSpec;
 import io.caravan.mapping.TableSpec;
 import io.caravan.source.BatchStream;
@@ -51,7 +53,8 @@ import java.util.concurrent.TimeUnit;
  *       The server sends those documents twice; memory holds only the field names. A field that first appears in a
  *       document after the first pass (written while the run reads) fails the run with a message naming it: the
  *       batches before it are committed and the next run's first pass adds the column. New fields in later runs
- *       become new columns: the pgsql destination adds missing columns at a run's start;</li>
+ *       become new columns: the pgsql destination adds missing columns at a run's start. A {@code partition_col}
+ *       that {@code fields} does not declare is cast as its {@code partition_col_format} says ({@link #fields});</li>
  *   <li>streams the documents as rows in batches of {@code batch_size} ({@link MongoBatchStream}).</li>
  * </ol>
  * Connection: {@code url} is a {@code mongodb://} or {@code mongodb+srv://} URI, or {@code host[:port]};
@@ -83,7 +86,7 @@ public final class MongoSource implements Source {
             Object maxId = maxId(collection);
             TableState state = run.cursorStore().load(run.job(), table.tableName());
             List<MongoReadPlan> plans = new MongoReadPlanner(table, maxId).plan(state, ceiling);
-            FieldCasts casts = new FieldCasts(table.options().fields());
+            FieldCasts casts = new FieldCasts(fields(table));
             Map<String, Boolean> found = new HashMap<>();
             long documents = firstPass(collection, plans, found);
             TableShape shape = DocumentRows.shape(found, casts, table.strict());
@@ -98,6 +101,19 @@ public final class MongoSource implements Source {
             throw new SourceException("job " + run.job() + ", collection " + table.tableName()
                     + ": cannot read source " + describe() + " database " + spec.dbName() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @return the {@code fields} casts, plus {@code partition_col} cast as its {@code partition_col_format} says
+     *         (datetime or int) when {@code fields} does not declare it: monthly partitions need a timestamp
+     */
+    static Map<String, SourceOptions.FieldType> fields(TableSpec table) {
+        Map<String, SourceOptions.FieldType> fields = new HashMap<>(table.options().fields());
+        if (table.partitionCol() != null && table.partitionColFormat() != PartitionFormat.STR) {
+            fields.putIfAbsent(table.partitionCol(), table.partitionColFormat() == PartitionFormat.INT
+                    ? SourceOptions.FieldType.INT : SourceOptions.FieldType.DATETIME);
+        }
+        return fields;
     }
 
     /** @return the URL without credentials, for messages */
