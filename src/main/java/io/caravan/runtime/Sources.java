@@ -5,6 +5,8 @@ import io.caravan.mapping.JobMapping;
 import io.caravan.mapping.SourceSpec;
 import io.caravan.mapping.TableSpec;
 import io.caravan.source.Source;
+import io.caravan.source.api.ApiSource;
+import io.caravan.source.mongo.MongoSource;
 import io.caravan.source.pgsql.PgSource;
 
 /** Opens the reader of one run, by the mapping's {@code source_type}. */
@@ -23,7 +25,8 @@ final class Sources {
         TableSpec t = run.table();
         return switch (m.source().sourceType()) {
             case "pgsql" -> new PgSource(m.source(), t, recordsWanted(m, t));
-            case "api" -> new io.caravan.source.api.ApiSource(t, null);
+            case "api" -> new ApiSource(t, null);
+            case "mongo" -> new MongoSource(m.source(), t);
             default -> throw new IllegalArgumentException("source_type '" + m.source().sourceType()
                     + "' is not available in this build; allowed: " + String.join(", ", SourceSpec.TYPES));
         };
