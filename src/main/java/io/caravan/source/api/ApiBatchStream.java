@@ -61,6 +61,7 @@ final class ApiBatchStream implements BatchStream {
         this.total = total;
         this.records = records;
         this.casts = casts;
+        run.castFallbacks(casts::fallbacksByField);
         this.positionField = positionField;
         this.sorted = sorted;
         this.shape = run.shape();
