@@ -113,16 +113,17 @@ final class RecordRows {
 
     /**
      * @param rows rows of the run's first batch; may be empty
-     * @return the key column, then the {@code fields} (renamed), then every other column in order of appearance
+     * @return the key column, the columns of the rows in order of appearance, then the {@code fields} (renamed)
+     *         the rows lack, by name
      */
     TableShape shape(List<Map<String, Object>> rows) {
         Map<String, Column> columns = new LinkedHashMap<>();
         columns.put(keyColumn, column(keyColumn, true));
-        fields.keySet().forEach(f -> columns.putIfAbsent(rename.getOrDefault(f, f), column(rename.getOrDefault(f, f),
-                false)));
         for (Map<String, Object> r : rows) {
             r.keySet().forEach(c -> columns.computeIfAbsent(c, n -> column(n, false)));
         }
+        new java.util.TreeSet<>(fields.keySet()).forEach(f -> columns.computeIfAbsent(rename.getOrDefault(f, f),
+                n -> column(n, false)));
         return new TableShape(new ArrayList<>(columns.values()), List.of(keyColumn));
     }
 
