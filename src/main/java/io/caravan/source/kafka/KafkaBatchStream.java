@@ -35,8 +35,8 @@ import java.util.TreeMap;
 
 /**
  * The batches of one run of a topic. Polls on the thread that asks for the next batch (the route's), so the
- * consumer is never used by two threads at once; the route asks for batch n+1 while batch n is written, which
- * keeps one batch read ahead.
+ * consumer is never used by two threads at once. Between batches the records go on arriving in the consumer's
+ * buffers, so the next batch is mostly there when the route asks for it.
  *
  * <p>Offsets and replays:
  * <ul>
@@ -90,7 +90,6 @@ final class KafkaBatchStream implements BatchStream {
     private volatile boolean assigned;
     private long lastRecordNanos;
     private TableShape shape;
-    private Batch pending;
     private boolean ended;
     private boolean closed;
     private int sequence;
@@ -157,30 +156,26 @@ final class KafkaBatchStream implements BatchStream {
         }
     }
 
+    /**
+     * Does not wait for records: Camel's split asks right after taking a batch, before writing it, and a batch must
+     * not wait for the next one to fill. So a run whose records all fit the batches so far ends with an empty last
+     * batch, found after the quiet period.
+     */
     @Override
     public boolean hasNext() {
-        if (pending != null) {
-            return true;
-        }
-        if (ended) {
-            return false;
-        }
-        try {
-            pending = build();
-        } catch (KafkaException e) {
-            throw new SourceException(where + ": " + e.getMessage(), e);
-        }
-        return true;
+        return !ended;
     }
 
     @Override
     public Batch next() {
-        if (!hasNext()) {
+        if (ended) {
             throw new NoSuchElementException();
         }
-        Batch b = pending;
-        pending = null;
-        return b;
+        try {
+            return build();
+        } catch (KafkaException e) {
+            throw new SourceException(where + ": " + e.getMessage(), e);
+        }
     }
 
     private Batch build() {
@@ -189,6 +184,9 @@ final class KafkaBatchStream implements BatchStream {
             int ready = readyCount();
             if (ready >= batchSize) {
                 return emit(false);
+            }
+            if (!unconfirmed.isEmpty()) {
+                settle();
             }
             ConsumerRecords<String, String> polled = consumer.poll(POLL);
             List<Message> fresh = new ArrayList<>();
@@ -333,9 +331,20 @@ final class KafkaBatchStream implements BatchStream {
         return rows.fallbacks();
     }
 
-    /** Settles the offsets of the batches written (see {@link #settle}) and closes the consumer and the store. */
+    /**
+     * Stops the read. Camel's split closes its iterator as soon as {@link #hasNext()} says false, before the last
+     * batch is written: once every batch is handed out the stream stays open until the run closes it
+     * ({@link #finish}), so that the last batch's offsets are settled too.
+     */
     @Override
     public void close() {
+        if (!ended) {
+            finish();
+        }
+    }
+
+    /** Settles the offsets of the batches written (see {@link #settle}) and closes the consumer and the store. */
+    void finish() {
         if (closed) {
             return;
         }

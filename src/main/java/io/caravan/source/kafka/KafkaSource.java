@@ -25,7 +25,10 @@ import java.util.Properties;
  * <p>The consumer is kafka-clients' {@link KafkaConsumer}, configured through camel-kafka's
  * {@link KafkaConfiguration} (the same properties a {@code kafka:} endpoint would use): manual commits
  * ({@code enable.auto.commit=false}), {@code auto.offset.reset=earliest} for a group that has no offsets yet, SASL
- * PLAIN over {@code SASL_PLAINTEXT} when the mapping gives {@code kafka_username}.
+ * PLAIN over {@code SASL_PLAINTEXT} when the mapping gives {@code kafka_username}. The consumer is a static group
+ * member ({@code group.instance.id = caravan-<job>-<topic>}): a run started after one that was killed takes the
+ * partitions over at once instead of waiting for the killed member's session to time out (45 s), and a second
+ * process consuming the same job's topic is fenced.
  */
 public final class KafkaSource implements Source {
 
@@ -56,7 +59,9 @@ public final class KafkaSource implements Source {
         KafkaSpec kafka = mapping.source().kafka();
         KafkaConsumer<String, String> consumer;
         try {
-            consumer = new KafkaConsumer<>(consumerProperties(kafka, table.batchSize()));
+            Properties props = consumerProperties(kafka, table.batchSize());
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "caravan-" + mapping.name() + "-" + table.tableName());
+            consumer = new KafkaConsumer<>(props);
         } catch (KafkaException e) {
             throw new SourceException(where(kafka) + ": cannot create the consumer: " + e.getMessage(), e);
         }
@@ -69,7 +74,7 @@ public final class KafkaSource implements Source {
             throw e;
         }
         KafkaBatchStream stream = new KafkaBatchStream(run, consumer, store, where(kafka));
-        run.register(stream);
+        run.register(stream::finish);
         return stream;
     }
 
