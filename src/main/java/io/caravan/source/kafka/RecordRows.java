@@ -82,7 +82,7 @@ final class RecordRows {
             row.put(keyColumn, keyColumn.equals(KEY_COLUMN) ? m.key() : m.id(topic));
         }
         if (node.isObject()) {
-            node.fields().forEachRemaining(e -> row.put(rename.getOrDefault(e.getKey(), e.getKey()),
+            node.properties().forEach(e -> row.put(rename.getOrDefault(e.getKey(), e.getKey()),
                     value(e.getKey(), e.getValue())));
         } else {
             row.put(rename.getOrDefault("value", "value"), value("value", node));
