@@ -40,6 +40,7 @@ public final class TableRun implements AutoCloseable {
     private volatile Throwable error;
     private volatile Instant finished;
     private volatile io.caravan.state.Cursor pendingCursor;
+    private volatile java.util.function.Supplier<Map<String, Long>> castFallbacks = Map::of;
 
     /**
      * @param mapping     the job; never null
@@ -116,6 +117,19 @@ public final class TableRun implements AutoCloseable {
     /** @return the planner's estimate of rows to read; -1 when unknown */
     public long estimatedRows() {
         return estimatedRows;
+    }
+
+    /**
+     * @param counts gives field name to the number of its values whose {@code fields} cast fell back to the seed's
+     *               default in this run (see {@code io.caravan.source.FieldCasts}); never null
+     */
+    public void castFallbacks(java.util.function.Supplier<Map<String, Long>> counts) {
+        this.castFallbacks = counts;
+    }
+
+    /** @return field name to the number of its values that fell back to the seed's default; empty when none */
+    public Map<String, Long> castFallbacks() {
+        return castFallbacks.get();
     }
 
     /** Counts rows read from the source. */

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The table printed at the end of a run: one line per table and destination with rows read, written and deleted,
  * bytes, seconds and rows per second, then the notes of destinations (an s3 destination's Athena DDL, say), then the
- * error of each failed table.
+ * {@code fields} casts that fell back to the seed's default (per table and field), then the error of each failed
+ * table.
  */
 final class Summary {
 
@@ -47,6 +48,16 @@ final class Summary {
                     out.println(note);
                 }
             });
+        }
+        for (TableRun run : runs) {
+            Map<String, Long> fallbacks = run.castFallbacks();
+            if (!fallbacks.isEmpty()) {
+                long total = fallbacks.values().stream().mapToLong(Long::longValue).sum();
+                out.println("-- " + run.job() + "." + run.table().tableName() + ": " + total
+                        + " value(s) would not cast and got the seed's default (int 0, else null): "
+                        + String.join(", ", fallbacks.entrySet().stream()
+                                .map(e -> e.getKey() + " " + e.getValue()).toList()));
+            }
         }
         for (TableRun run : runs) {
             if (run.status() == TableRun.Status.FAILED) {

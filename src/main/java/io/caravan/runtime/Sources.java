@@ -24,6 +24,7 @@ final class Sources {
         return switch (m.source().sourceType()) {
             case "pgsql" -> new PgSource(m.source(), t, recordsWanted(m, t));
             case "kafka" -> new io.caravan.source.kafka.KafkaSource(m, t);
+            case "mongo" -> new io.caravan.source.mongo.MongoSource(m.source(), t);
             default -> throw new IllegalArgumentException("source_type '" + m.source().sourceType()
                     + "' is not available in this build; allowed: " + String.join(", ", SourceSpec.TYPES));
         };
