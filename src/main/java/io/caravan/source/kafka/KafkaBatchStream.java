@@ -102,6 +102,7 @@ final class KafkaBatchStream implements BatchStream {
         this.topic = run.table().tableName();
         this.batchSize = run.table().batchSize();
         this.rows = new RecordRows(run.table());
+        run.castFallbacks(rows.casts()::fallbacksByField);
         this.partName = topic.replaceAll("[^A-Za-z0-9_]", "_");
         try {
             this.accepted = storedOffsets();
@@ -324,11 +325,6 @@ final class KafkaBatchStream implements BatchStream {
             consumer.commitSync(commit);
             commit.forEach((tp, o) -> kafkaCommitted.put(tp.partition(), o.offset()));
         }
-    }
-
-    /** @return values that did not cast to their {@code fields} type so far */
-    long castFallbacks() {
-        return rows.fallbacks();
     }
 
     /**

@@ -8,6 +8,7 @@ import io.caravan.batch.TableShape;
 import io.caravan.mapping.Mode;
 import io.caravan.mapping.SourceOptions.FieldType;
 import io.caravan.mapping.TableSpec;
+import io.caravan.source.FieldCasts;
 import io.caravan.source.SourceException;
 
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.Map;
 
 /**
  * Turns a topic's JSON records into rows (DMS seed, "Topics"): top-level fields become columns, {@code fields}
- * casts them, {@code col_rename} renames them; every other value is text (nested objects and arrays as their JSON
+ * casts them ({@link FieldCasts}, the rules shared with MongoDB and HTTP API sources), {@code col_rename} renames them; every other value is text (nested objects and arrays as their JSON
  * text). A value that is not a JSON object becomes the column {@code value}. The primary key column comes first:
  * <ul>
  *   <li>{@code primary_key} when the topic names one (after {@code col_rename});</li>
@@ -38,14 +39,15 @@ final class RecordRows {
 
     private final String topic;
     private final Map<String, FieldType> fields;
+    private final FieldCasts casts;
     private final Map<String, String> rename;
     private final String keyColumn;
     private final Mode mode;
-    private long fallbacks;
 
     RecordRows(TableSpec table) {
         this.topic = table.tableName();
         this.fields = table.options().fields();
+        this.casts = new FieldCasts(fields);
         this.rename = table.options().colRename();
         this.mode = table.mode();
         this.keyColumn = table.primaryKey() != null ? table.primaryKey()
@@ -57,9 +59,9 @@ final class RecordRows {
         return keyColumn;
     }
 
-    /** @return values that did not cast to their {@code fields} type and got the seed's default, so far */
-    long fallbacks() {
-        return fallbacks;
+    /** @return the casts of the topic's {@code fields}, which count the values that fell back to the default */
+    FieldCasts casts() {
+        return casts;
     }
 
     /**
@@ -95,15 +97,12 @@ final class RecordRows {
         return row;
     }
 
+    /** A declared field's JSON value goes to {@link FieldCasts} as the Java value Jackson gives; others are text. */
     private Object value(String field, JsonNode v) {
-        FieldType type = fields.get(field);
-        if (type != null) {
-            Object cast = Casts.cast(type, v);
-            if (cast == Casts.FELL_BACK) {
-                fallbacks++;
-                return Casts.fallback(type);
-            }
-            return cast;
+        if (fields.containsKey(field)) {
+            Object java = v.isNull() ? null : v.isNumber() ? v.numberValue() : v.isBoolean() ? v.booleanValue()
+                    : v.isTextual() ? v.textValue() : v.toString();
+            return casts.apply(field, java);
         }
         if (v.isNull()) {
             return null;
@@ -134,7 +133,10 @@ final class RecordRows {
                 type = f.getValue();
             }
         }
-        return type == null ? new Column(name, "text", TEXT_OID, key)
-                : new Column(name, Casts.sqlType(type), Casts.typeOid(type), key);
+        if (type == null) {
+            return new Column(name, "text", TEXT_OID, key);
+        }
+        Column c = FieldCasts.column(name, type);
+        return new Column(name, c.sqlType(), c.typeOid(), key);
     }
 }

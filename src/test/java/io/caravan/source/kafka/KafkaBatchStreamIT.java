@@ -92,6 +92,7 @@ class KafkaBatchStreamIT {
                     .containsEntry("amount", 7.5).containsEntry("n", 0L).containsEntry("ok", true)
                     .containsEntry("tags", "[\"a\",\"b\"]");
             assertThat(last.get("at").toString()).isEqualTo("2024-05-01T08:00:07Z");
+            assertThat(run.castFallbacks()).as("'seven' is no int").isEqualTo(Map.of("n", 1L));
         }
         assertThat(broker.committed(group, topic)).as("all offsets once the run closed").isEqualTo(Map.of(0, 7L));
     }
