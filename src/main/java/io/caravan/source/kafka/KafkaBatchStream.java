@@ -10,14 +10,17 @@ import io.caravan.source.BatchStream;
 import io.caravan.source.SourceException;
 import io.caravan.state.Cursor;
 import io.caravan.state.TableState;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -321,9 +324,15 @@ final class KafkaBatchStream implements BatchStream {
                 commit.put(new TopicPartition(topic, p), new OffsetAndMetadata(o));
             }
         });
-        if (!commit.isEmpty()) {
+        if (commit.isEmpty()) {
+            return;
+        }
+        try {
             consumer.commitSync(commit);
             commit.forEach((tp, o) -> kafkaCommitted.put(tp.partition(), o.offset()));
+        } catch (CommitFailedException | RebalanceInProgressException | RetriableCommitFailedException e) {
+            // the group is rebalancing (another topic of the job joined it): the next settle commits again, and
+            // records that come back meanwhile are below the cursor or already in the open batch, so skipped
         }
     }
 
