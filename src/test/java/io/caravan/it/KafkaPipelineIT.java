@@ -84,6 +84,26 @@ class KafkaPipelineIT {
     }
 
     @Test
+    void twoTopicsOfOneJobShareTheConsumerGroup() throws IOException {
+        PipelineHarness h = new PipelineHarness(dir, 1);
+        String job = "two" + unique();
+        broker.createTopic("a-" + job, 1);
+        broker.createTopic("b-" + job, 1);
+        broker.send("a-" + job, 0, orders(1, 9, null));
+        broker.send("b-" + job, 0, orders(1, 5, null));
+        Path m = mapping(h, job, "a-" + job, "  - {topic_name: b-" + job + ", cron: self-managed, batch_size: 2}\n",
+                false);
+
+        h.runOk(m);
+
+        String dst = h.destinationDb(0);
+        assertThat(h.count(dst, "SELECT count(*) FROM dw.a_" + job)).isEqualTo(9);
+        assertThat(h.count(dst, "SELECT count(*) FROM dw.b_" + job)).isEqualTo(5);
+        assertThat(broker.committed("g-" + job, "a-" + job)).isEqualTo(Map.of(0, 9L));
+        assertThat(broker.committed("g-" + job, "b-" + job)).isEqualTo(Map.of(0, 5L));
+    }
+
+    @Test
     void killedMidBatchThenRunAgainWritesEveryRecordOnceWithoutRedis() throws Exception {
         PipelineHarness h = new PipelineHarness(dir, 1);
         String job = "kill" + unique();
