@@ -139,7 +139,8 @@ class KafkaPipelineIT {
         String dst = h.destinationDb(0);
 
         try (Jedis redis = new Jedis(java.net.URI.create(REDIS_URL))) {
-            runAndKill(h, m, () -> count(h, dst, table) >= 10 && redis.llen(redisKey) == 1);
+            runAndKill(h, m, () -> count(h, dst, table) >= 10 && redis.llen(redisKey) == 1
+                    && broker.committed("g-" + job, topic).equals(Map.of(0, 13L)));
             assertThat(broker.committed("g-" + job, topic)).as("offsets committed once Redis held the records")
                     .isEqualTo(Map.of(0, 13L));
             assertThat(redis.lrange(redisKey, 0, -1)).singleElement().asString().contains("\"o\":12");
