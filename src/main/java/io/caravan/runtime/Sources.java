@@ -6,6 +6,7 @@ import io.caravan.mapping.SourceSpec;
 import io.caravan.mapping.TableSpec;
 import io.caravan.source.Source;
 import io.caravan.source.api.ApiSource;
+import io.caravan.source.kafka.KafkaSource;
 import io.caravan.source.mongo.MongoSource;
 import io.caravan.source.pgsql.PgSource;
 
@@ -26,6 +27,7 @@ final class Sources {
         return switch (m.source().sourceType()) {
             case "pgsql" -> new PgSource(m.source(), t, recordsWanted(m, t));
             case "api" -> new ApiSource(t, null);
+            case "kafka" -> new KafkaSource(m, t);
             case "mongo" -> new MongoSource(m.source(), t);
             default -> throw new IllegalArgumentException("source_type '" + m.source().sourceType()
                     + "' is not available in this build; allowed: " + String.join(", ", SourceSpec.TYPES));
