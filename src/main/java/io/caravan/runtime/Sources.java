@@ -5,6 +5,7 @@ import io.caravan.mapping.JobMapping;
 import io.caravan.mapping.SourceSpec;
 import io.caravan.mapping.TableSpec;
 import io.caravan.source.Source;
+import io.caravan.source.jdbc.JdbcSource;
 import io.caravan.source.pgsql.PgSource;
 
 /** Opens the reader of one run, by the mapping's {@code source_type}. */
@@ -23,6 +24,8 @@ final class Sources {
         TableSpec t = run.table();
         return switch (m.source().sourceType()) {
             case "pgsql" -> new PgSource(m.source(), t, recordsWanted(m, t));
+            case "mysql", "mariadb", "oracle", "sqlserver", "sqlite", "h2", "jdbc" ->
+                    new JdbcSource(m.source(), t, JdbcSource.dialect(m.source().sourceType()));
             default -> throw new IllegalArgumentException("source_type '" + m.source().sourceType()
                     + "' is not available in this build; allowed: " + String.join(", ", SourceSpec.TYPES));
         };
