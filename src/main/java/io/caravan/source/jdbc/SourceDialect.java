@@ -159,14 +159,14 @@ public class SourceDialect {
             if (i > 0) {
                 sql.append(" OR ");
             }
-            sql.append(i > 0 || columns.size() > 1 ? "(" : "");
+            sql.append(i > 0 ? "(" : "");
             for (int j = 0; j < i; j++) {
                 sql.append(columns.get(j)).append(" = ? AND ");
                 params.add(j);
             }
             sql.append(columns.get(i)).append(" > ?");
             params.add(i);
-            sql.append(i > 0 || columns.size() > 1 ? ")" : "");
+            sql.append(i > 0 ? ")" : "");
         }
         return new Condition(columns.size() > 1 ? "(" + sql + ")" : sql.toString(), params);
     }
