@@ -6,7 +6,9 @@
 # DATETIME(6) at UTC), then times, each into a fresh PostgreSQL database:
 #   a) pipe:     mariadb --batch (tab-separated, \t \n \\ escaped, NULL as NULL) | psql COPY FROM STDIN (NULL 'NULL')
 #                into a table created beforehand (untimed) - the floor: no type mapping, no batching, no cursor
-#   b) pgloader: pgloader mysql://... pgsql://... (its default casts; creates the table, copies, indexes the key)
+#   b) pgloader: pgloader --with "prefetch rows = 10000" mysql://... pgsql://... (its default casts; creates the
+#                table, copies, indexes the key; with its default prefetch of 100,000 rows it exhausts its 1 GB
+#                heap on these rows)
 #   c) caravan:  caravan run, source_type mariadb, mode logging (keyset pages on id, cursor per batch), fresh state
 # checks the row counts and prints rows/s and the ratio pgloader_s / caravan_s (target >= 3).
 #
@@ -69,7 +71,7 @@ recreate_db bench_pgloader
 checkpoint bench_pgloader
 pg_url="postgresql://$PGUSER${PGPASSWORD:+:$PGPASSWORD}@$PGHOST:$PGPORT/bench_pgloader"
 t0=$(now)
-pgloader --no-ssl-cert-verification "mysql://root@$MHOST:$MPORT/$MDB" "$pg_url" >"$work/pgloader.log" 2>&1 \
+pgloader --no-ssl-cert-verification --with "prefetch rows = 10000" "mysql://root@$MHOST:$MPORT/$MDB" "$pg_url" >"$work/pgloader.log" 2>&1 \
   || { tail -n 30 "$work/pgloader.log" >&2; exit 1; }
 pgloader_s=$(elapsed "$t0" "$(now)")
 log "b) $pgloader_s s"

@@ -24,14 +24,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Streams one run's rows of a relational source: a reader thread runs each plan's query page by page (keyset pages
- * of {@link #PAGE_BATCHES} batches, each fetched in a streaming result set), cuts the rows into batches of records
- * and hands them over a queue of one, so the source reads the next batch while the destinations write the current
+ * of {@link #PAGE_BATCHES} batches, each fetched in a streaming result set), cuts the rows into batches (PostgreSQL
+ * binary COPY tuples, {@link BinaryTuples}, or records where a type has no binary writer) and hands them over a queue of one, so the source reads the next batch while the destinations write the current
  * one. Memory: at most three batches. The cursor rules are those of the PostgreSQL source's stream.
  */
 final class JdbcBatchStream implements BatchStream {
 
     /** Batches per keyset page: a page's query returns at most this many times {@code batch_size} rows. */
     static final int PAGE_BATCHES = 4;
+
+    /** Cap on one batch's bytes, whatever batch_size says, so that wide rows cannot exhaust the heap. */
+    static final int MAX_BATCH_BYTES = 64 << 20;
 
     /** How often a batch is made durable (as the PostgreSQL source: a synchronous commit costs a disk flush). */
     static final long DURABLE_EVERY_NANOS = 250_000_000L;
@@ -44,6 +47,8 @@ final class JdbcBatchStream implements BatchStream {
     private final List<Column> columns;
     private final SourceTypes.Reader[] readers;
     private final int batchSize;
+    private final int[] oids;
+    private final boolean binary;
     private JdbcReadPlan plan;
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
     private final Thread reader;
@@ -62,6 +67,8 @@ final class JdbcBatchStream implements BatchStream {
         this.columns = run.shape().columns();
         this.readers = readers;
         this.batchSize = run.table().batchSize();
+        this.oids = columns.stream().mapToInt(Column::typeOid).toArray();
+        this.binary = java.util.Arrays.stream(oids).allMatch(BinaryTuples::writes);
         this.plan = plans.get(0);
         this.reader = new Thread(this::readAll, "caravan-read-" + run.job() + "." + run.table().tableName());
         this.reader.setDaemon(true);
@@ -82,7 +89,8 @@ final class JdbcBatchStream implements BatchStream {
                     return;
                 }
             }
-            emit(held != null ? held : new Pending(List.of(), 0, null), true);
+            emit(held != null ? held : new Pending(binary ? new RowData.Binary(new byte[0], 0, 0)
+                    : new RowData.Records(List.of()), 0, null), true);
         } catch (SQLException | RuntimeException e) {
             if (!closed) {
                 offer(new SourceException("job " + run.job() + ", table " + run.table().tableName()
@@ -96,13 +104,44 @@ final class JdbcBatchStream implements BatchStream {
     }
 
     /** Rows cut from the stream, waiting to know whether more follow. */
-    private record Pending(List<Map<String, Object>> records, long bytes, Cursor cursor) {
+    private record Pending(RowData rows, long bytes, Cursor cursor) {
     }
 
-    /** The batch being filled. */
+    /**
+     * The batch being filled: binary COPY tuples when every column's type has a binary writer (the fast path: a
+     * PostgreSQL destination copies them as they are), else records.
+     */
     private final class Filling {
-        List<Map<String, Object>> records = new ArrayList<>(batchSize);
+        final BinaryTuples tuples = binary ? new BinaryTuples(1 << 16) : null;
+        final List<Map<String, Object>> records = binary ? null : new ArrayList<>(batchSize);
+        int rows;
         long bytes;
+        Object[] last;
+
+        void add(Object[] row) {
+            if (binary) {
+                tuples.beginTuple(row.length);
+                for (int i = 0; i < row.length; i++) {
+                    tuples.field(oids[i], row[i]);
+                }
+                bytes = tuples.length();
+            } else {
+                Map<String, Object> record = new HashMap<>(row.length * 2);
+                for (int i = 0; i < row.length; i++) {
+                    Object v = row[i];
+                    record.put(columns.get(i).name(), v);
+                    bytes += v == null ? 0 : v instanceof String s ? s.length() : v instanceof byte[] b ? b.length : 8;
+                }
+                records.add(record);
+            }
+            last = row;
+            rows++;
+        }
+
+        RowData rowData() {
+            return binary ? new RowData.Binary(tuples.buffer(), tuples.length(), tuples.rows())
+                    : new RowData.Records(records);
+        }
     }
 
     /**
@@ -116,7 +155,7 @@ final class JdbcBatchStream implements BatchStream {
         conditions.addAll(plan.fixed());
         Filling filling = new Filling();
         while (!closed) {
-            Map<String, Object> last = null;
+            Object[] last = null;
             int rows = 0;
             try (PreparedStatement ps = connection.prepareStatement(source.select(conditions, plan.order(), page))) {
                 statement = ps;
@@ -129,17 +168,14 @@ final class JdbcBatchStream implements BatchStream {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (!closed && rs.next()) {
-                        Map<String, Object> record = new HashMap<>(columns.size() * 2);
+                        Object[] row = new Object[readers.length];
                         for (int i = 0; i < readers.length; i++) {
-                            Object v = readers[i].read(rs, i + 1);
-                            record.put(columns.get(i).name(), v);
-                            filling.bytes += v == null ? 0 : v instanceof String s ? s.length()
-                                    : v instanceof byte[] b ? b.length : 8;
+                            row[i] = readers[i].read(rs, i + 1);
                         }
-                        filling.records.add(record);
-                        last = record;
+                        filling.add(row);
+                        last = row;
                         rows++;
-                        if (filling.records.size() >= batchSize) {
+                        if (filling.rows >= batchSize || filling.bytes >= MAX_BATCH_BYTES) {
                             held = emitHeld(held, cut(filling));
                             filling = new Filling();
                         }
@@ -153,16 +189,16 @@ final class JdbcBatchStream implements BatchStream {
             }
             conditions = nextPage(last);
         }
-        if (!closed && !filling.records.isEmpty()) {
+        if (!closed && filling.rows > 0) {
             held = emitHeld(held, cut(filling));
         }
         return held;
     }
 
     /** @return the conditions of the page after the row {@code last}: keyset on the order columns, and the fixed ones */
-    private List<JdbcReadPlan.Condition> nextPage(Map<String, Object> last) {
+    private List<JdbcReadPlan.Condition> nextPage(Object[] last) {
         List<String> names = plan.order().stream().map(source::sourceColumn).map(source.dialect()::quote).toList();
-        List<Object> values = plan.order().stream().map(i -> last.get(columns.get(i).name())).toList();
+        List<Object> values = plan.order().stream().map(i -> last[i]).toList();
         SourceDialect.Condition after = source.dialect().after(names);
         List<JdbcReadPlan.Condition> out = new ArrayList<>();
         out.add(new JdbcReadPlan.Condition(after.sql(), after.params().stream().map(values::get).toList()));
@@ -178,12 +214,12 @@ final class JdbcBatchStream implements BatchStream {
     }
 
     private Pending cut(Filling f) {
-        return new Pending(f.records, f.bytes, cursorOf(f.records.get(f.records.size() - 1)));
+        return new Pending(f.rowData(), f.bytes, cursorOf(f.last));
     }
 
     /** The cursor a batch commits: taken from its last row's bookmark and key, as the plan says. */
-    private Cursor cursorOf(Map<String, Object> last) {
-        String key = plan.keyIndex() < 0 ? null : JdbcReadPlanner.text(last.get(columns.get(plan.keyIndex()).name()));
+    private Cursor cursorOf(Object[] last) {
+        String key = plan.keyIndex() < 0 ? null : JdbcReadPlanner.text(last[plan.keyIndex()]);
         if (plan.initialCeiling() != null) {
             return Cursor.initial(key, plan.initialCeiling());
         }
@@ -191,7 +227,7 @@ final class JdbcBatchStream implements BatchStream {
             return null;
         }
         String bookmark = plan.bookmarkIndex() < 0 ? null
-                : JdbcReadPlanner.text(last.get(columns.get(plan.bookmarkIndex()).name()));
+                : JdbcReadPlanner.text(last[plan.bookmarkIndex()]);
         return Cursor.incremental(bookmark, key);
     }
 
@@ -247,14 +283,14 @@ final class JdbcBatchStream implements BatchStream {
             done = true;
         }
         Pending p = raw.pending();
-        run.addRead(p.records().size(), p.bytes());
+        run.addRead(p.rows().rowCount(), p.bytes());
         long now = System.nanoTime();
         boolean durable = now - lastDurableNanos >= DURABLE_EVERY_NANOS;
         if (durable) {
             lastDurableNanos = now;
         }
         return new Batch(run, ++sequence, raw.last(), raw.cursor(), durable,
-                List.of(new BatchPart(run.table().sourceName(), new RowData.Records(p.records()))));
+                List.of(new BatchPart(run.table().sourceName(), p.rows())));
     }
 
     private Object take() {
