@@ -6,6 +6,7 @@ import io.caravan.mapping.SourceSpec;
 import io.caravan.mapping.TableSpec;
 import io.caravan.source.Source;
 import io.caravan.source.api.ApiSource;
+import io.caravan.source.jdbc.JdbcSource;
 import io.caravan.source.kafka.KafkaSource;
 import io.caravan.source.mongo.MongoSource;
 import io.caravan.source.pgsql.PgSource;
@@ -29,6 +30,8 @@ final class Sources {
             case "api" -> new ApiSource(t, null);
             case "kafka" -> new KafkaSource(m, t);
             case "mongo" -> new MongoSource(m.source(), t);
+            case "mysql", "mariadb", "oracle", "sqlserver", "sqlite", "h2", "jdbc" ->
+                    new JdbcSource(m.source(), t, JdbcSource.dialect(m.source().sourceType()));
             default -> throw new IllegalArgumentException("source_type '" + m.source().sourceType()
                     + "' is not available in this build; allowed: " + String.join(", ", SourceSpec.TYPES));
         };
