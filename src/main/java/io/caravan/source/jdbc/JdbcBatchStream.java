@@ -5,7 +5,7 @@ import io.caravan.batch.BatchPart;
 import io.caravan.batch.Column;
 import io.caravan.batch.RowData;
 import io.caravan.batch.TableRun;
-import io.caravan.source.BatchStream;
+import io.caravan.source.QueuedBatchStream;
 import io.caravan.source.SourceException;
 import io.caravan.state.Cursor;
 
@@ -17,9 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * binary COPY tuples, {@link BinaryTuples}, or records where a type has no binary writer) and hands them over a queue of one, so the source reads the next batch while the destinations write the current
  * one. Memory: at most three batches. The cursor rules are those of the PostgreSQL source's stream.
  */
-final class JdbcBatchStream implements BatchStream {
+final class JdbcBatchStream extends QueuedBatchStream {
 
     /** Batches per keyset page: a page's query returns at most this many times {@code batch_size} rows. */
     static final int PAGE_BATCHES = 4;
@@ -36,12 +33,6 @@ final class JdbcBatchStream implements BatchStream {
     /** Cap on one batch's bytes, whatever batch_size says, so that wide rows cannot exhaust the heap. */
     static final int MAX_BATCH_BYTES = 64 << 20;
 
-    /** How often a batch is made durable (as the PostgreSQL source: a synchronous commit costs a disk flush). */
-    static final long DURABLE_EVERY_NANOS = 250_000_000L;
-
-    private static final Object END = new Object();
-
-    private final TableRun run;
     private final JdbcSource source;
     private final List<JdbcReadPlan> plans;
     private final List<Column> columns;
@@ -50,18 +41,11 @@ final class JdbcBatchStream implements BatchStream {
     private final int[] oids;
     private final boolean binary;
     private JdbcReadPlan plan;
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
-    private final Thread reader;
-    private volatile boolean closed;
     private volatile Connection connection;
     private volatile PreparedStatement statement;
-    private Object next;
-    private boolean done;
-    private int sequence;
-    private long lastDurableNanos = System.nanoTime();
 
     JdbcBatchStream(TableRun run, JdbcSource source, List<JdbcReadPlan> plans, SourceTypes.Reader[] readers) {
-        this.run = run;
+        super(run);
         this.source = source;
         this.plans = plans;
         this.columns = run.shape().columns();
@@ -70,32 +54,24 @@ final class JdbcBatchStream implements BatchStream {
         this.oids = columns.stream().mapToInt(Column::typeOid).toArray();
         this.binary = java.util.Arrays.stream(oids).allMatch(BinaryTuples::writes);
         this.plan = plans.get(0);
-        this.reader = new Thread(this::readAll, "caravan-read-" + run.job() + "." + run.table().tableName());
-        this.reader.setDaemon(true);
     }
 
-    void start() {
-        reader.start();
-    }
-
-    private void readAll() {
+    @Override
+    protected void readAll() {
         try {
             connection = source.connect();
             Pending held = null;
             for (JdbcReadPlan p : plans) {
                 plan = p;
                 held = readPlan(held);
-                if (closed) {
+                if (closed()) {
                     return;
                 }
             }
             emit(held != null ? held : new Pending(binary ? new RowData.Binary(new byte[0], 0, 0)
                     : new RowData.Records(List.of()), 0, null), true);
         } catch (SQLException | RuntimeException e) {
-            if (!closed) {
-                offer(new SourceException("job " + run.job() + ", table " + run.table().tableName()
-                        + ": reading the source failed: " + e.getMessage(), e));
-            }
+            fail(new SourceException(where() + ": reading the source failed: " + e.getMessage(), e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -154,7 +130,7 @@ final class JdbcBatchStream implements BatchStream {
         List<JdbcReadPlan.Condition> conditions = new ArrayList<>(plan.start());
         conditions.addAll(plan.fixed());
         Filling filling = new Filling();
-        while (!closed) {
+        while (!closed()) {
             Object[] last = null;
             int rows = 0;
             try (PreparedStatement ps = connection.prepareStatement(source.select(conditions, plan.order(), page))) {
@@ -167,7 +143,7 @@ final class JdbcBatchStream implements BatchStream {
                     }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (!closed && rs.next()) {
+                    while (!closed() && rs.next()) {
                         Object[] row = new Object[readers.length];
                         for (int i = 0; i < readers.length; i++) {
                             row[i] = readers[i].read(rs, i + 1);
@@ -189,7 +165,7 @@ final class JdbcBatchStream implements BatchStream {
             }
             conditions = nextPage(last);
         }
-        if (!closed && filling.rows > 0) {
+        if (!closed() && filling.rows > 0) {
             held = emitHeld(held, cut(filling));
         }
         return held;
@@ -237,87 +213,16 @@ final class JdbcBatchStream implements BatchStream {
         if (last && lastPlan.finalCursor() != null) {
             cursor = lastPlan.finalCursor();
         }
-        offer(new Raw(p, last, cursor));
-    }
-
-    private record Raw(Pending pending, boolean last, Cursor cursor) {
-    }
-
-    private void offer(Object item) {
-        try {
-            while (!closed && !queue.offer(item, 200, TimeUnit.MILLISECONDS)) {
-                // wait for the destinations to take the previous batch
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        offer(new Chunk(run.table().sourceName(), p.rows(), p.bytes(), last, cursor));
     }
 
     @Override
-    public boolean hasNext() {
-        if (!done && run.status() == TableRun.Status.FAILED) {
-            close();
-        }
-        if (done) {
-            return false;
-        }
-        if (next == null) {
-            next = take();
-        }
-        return next != END;
+    protected String where() {
+        return "job " + run.job() + ", table " + run.table().tableName();
     }
 
     @Override
-    public Batch next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException("no more batches");
-        }
-        Object item = next;
-        next = null;
-        if (item instanceof SourceException e) {
-            done = true;
-            throw e;
-        }
-        Raw raw = (Raw) item;
-        if (raw.last()) {
-            done = true;
-        }
-        Pending p = raw.pending();
-        run.addRead(p.rows().rowCount(), p.bytes());
-        long now = System.nanoTime();
-        boolean durable = now - lastDurableNanos >= DURABLE_EVERY_NANOS;
-        if (durable) {
-            lastDurableNanos = now;
-        }
-        return new Batch(run, ++sequence, raw.last(), raw.cursor(), durable,
-                List.of(new BatchPart(run.table().sourceName(), p.rows())));
-    }
-
-    private Object take() {
-        try {
-            while (true) {
-                Object item = queue.poll(500, TimeUnit.MILLISECONDS);
-                if (item != null) {
-                    return item;
-                }
-                if (!reader.isAlive() && queue.isEmpty()) {
-                    return new SourceException("job " + run.job() + ", table " + run.table().tableName()
-                            + ": the source reader stopped without finishing", null);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new SourceException("interrupted while waiting for the source", e);
-        }
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        done = true;
+    protected void closeSource() {
         PreparedStatement st = statement;
         if (st != null) {
             try {
@@ -335,8 +240,6 @@ final class JdbcBatchStream implements BatchStream {
             }
         }
         closeConnection();
-        queue.clear();
-        reader.interrupt();
     }
 
     private synchronized void closeConnection() {

@@ -6,7 +6,7 @@ import io.caravan.batch.Batch;
 import io.caravan.batch.BatchPart;
 import io.caravan.batch.RowData;
 import io.caravan.batch.TableRun;
-import io.caravan.source.BatchStream;
+import io.caravan.source.QueuedBatchStream;
 import io.caravan.source.SourceException;
 import io.caravan.state.Cursor;
 import org.bson.Document;
@@ -14,9 +14,6 @@ import org.bson.Document;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,49 +22,35 @@ import java.util.concurrent.TimeUnit;
  * batch and hands them over a queue of one, waiting {@code time_delay} seconds after each batch. Memory: at most
  * three batches (one being read, one queued, one being written).
  */
-final class MongoBatchStream implements BatchStream {
+final class MongoBatchStream extends QueuedBatchStream {
 
     /** Most documents fetched per round trip (a reply holds at most 16 MiB anyway). */
     static final int FETCH_CAP = 10_000;
 
-    private static final Object END = new Object();
-
-    private final TableRun run;
     private final MongoCollection<Document> collection;
     private final List<MongoReadPlan> plans;
     private final DocumentRows rows;
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
-    private final Thread reader;
-    private volatile boolean closed;
-    private Object next;
-    private boolean done;
-    private int sequence;
-    private long lastDurableNanos = System.nanoTime();
 
     MongoBatchStream(TableRun run, MongoCollection<Document> collection, List<MongoReadPlan> plans,
                      DocumentRows rows) {
-        this.run = run;
+        super(run);
         this.collection = collection;
         this.plans = plans;
         this.rows = rows;
-        this.reader = new Thread(this::readAll, "caravan-read-" + run.job() + "." + run.table().tableName());
-        this.reader.setDaemon(true);
     }
 
-    void start() {
-        reader.start();
-    }
-
-    private String where() {
+    @Override
+    protected String where() {
         return "job " + run.job() + ", collection " + run.table().tableName();
     }
 
-    private void readAll() {
+    @Override
+    protected void readAll() {
         try {
             Pending held = null;
             for (MongoReadPlan p : plans) {
                 held = readPlan(p, held);
-                if (closed) {
+                if (closed()) {
                     return;
                 }
             }
@@ -83,12 +66,6 @@ final class MongoBatchStream implements BatchStream {
         }
     }
 
-    private void fail(SourceException e) {
-        if (!closed) {
-            offer(e);
-        }
-    }
-
     /**
      * Reads one plan, emitting every batch but the last one it cut.
      *
@@ -101,7 +78,7 @@ final class MongoBatchStream implements BatchStream {
         Document last = null;
         try (MongoCursor<Document> c = collection.find(plan.filter()).sort(plan.sort())
                 .batchSize(Math.min(batchSize, FETCH_CAP)).iterator()) {
-            while (!closed && c.hasNext()) {
+            while (!closed() && c.hasNext()) {
                 Document d = c.next();
                 if (plan.keep() != null && !plan.keep().test(d)) {
                     continue;
@@ -114,7 +91,7 @@ final class MongoBatchStream implements BatchStream {
                 }
             }
         }
-        if (!closed && !batch.isEmpty()) {
+        if (!closed() && !batch.isEmpty()) {
             held = emitHeld(held, new Pending(batch, cursorAfter(plan, last)));
         }
         return held;
@@ -148,8 +125,6 @@ final class MongoBatchStream implements BatchStream {
     private record Pending(List<Map<String, Object>> records, Cursor cursor) {
     }
 
-    private record Raw(Pending pending, boolean last, Cursor cursor) {
-    }
 
     private void emit(Pending p, boolean last) {
         Cursor cursor = p.cursor();
@@ -157,85 +132,8 @@ final class MongoBatchStream implements BatchStream {
         if (last && lastPlan.finalCursor() != null) {
             cursor = lastPlan.finalCursor();
         }
-        offer(new Raw(p, last, cursor));
+        RowData.Records records = new RowData.Records(p.records());
+        offer(new Chunk(run.table().tableName(), records, records.byteCount(), last, cursor));
     }
 
-    private void offer(Object item) {
-        try {
-            while (!closed && !queue.offer(item, 200, TimeUnit.MILLISECONDS)) {
-                // wait for the destinations to take the previous batch
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public boolean hasNext() {
-        if (!done && run.status() == TableRun.Status.FAILED) {
-            close();
-        }
-        if (done) {
-            return false;
-        }
-        if (next == null) {
-            next = take();
-        }
-        return next != END;
-    }
-
-    @Override
-    public Batch next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException("no more batches");
-        }
-        Object item = next;
-        next = null;
-        if (item instanceof SourceException e) {
-            done = true;
-            throw e;
-        }
-        Raw raw = (Raw) item;
-        if (raw.last()) {
-            done = true;
-        }
-        RowData.Records records = new RowData.Records(raw.pending().records());
-        run.addRead(records.rowCount(), records.byteCount());
-        long now = System.nanoTime();
-        // as PgBatchStream: a durable commit at most every quarter second, the cursor moving with it
-        boolean durable = now - lastDurableNanos >= 250_000_000L;
-        if (durable) {
-            lastDurableNanos = now;
-        }
-        return new Batch(run, ++sequence, raw.last(), raw.cursor(), durable,
-                List.of(new BatchPart(run.table().tableName(), records)));
-    }
-
-    private Object take() {
-        try {
-            while (true) {
-                Object item = queue.poll(500, TimeUnit.MILLISECONDS);
-                if (item != null) {
-                    return item;
-                }
-                if (!reader.isAlive() && queue.isEmpty()) {
-                    return new SourceException(where() + ": the source reader stopped without finishing", null);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new SourceException("interrupted while waiting for the source", e);
-        }
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        done = true;
-        queue.clear();
-        reader.interrupt();
-    }
 }

@@ -6,7 +6,7 @@ import io.caravan.batch.RowData;
 import io.caravan.batch.TableRun;
 import io.caravan.dialect.postgres.PgBinaryCodec;
 import io.caravan.dialect.postgres.PostgresDialect;
-import io.caravan.source.BatchStream;
+import io.caravan.source.QueuedBatchStream;
 import io.caravan.source.SourceException;
 import io.caravan.state.Cursor;
 import org.postgresql.PGConnection;
@@ -15,9 +15,6 @@ import org.postgresql.copy.CopyOut;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,64 +22,39 @@ import java.util.concurrent.TimeUnit;
  * of one, so the source reads the next batch while the destinations write the current one. Memory: at most three
  * batches (one being read, one queued, one being written).
  */
-final class PgBatchStream implements BatchStream {
+final class PgBatchStream extends QueuedBatchStream {
 
     /** Cap on one batch's bytes, whatever batch_size says, so that wide rows cannot exhaust the heap. */
     static final int MAX_BATCH_BYTES = 64 << 20;
 
-    /**
-     * How often a batch is made durable (a synchronous commit at every destination, and a cursor commit). Between
-     * them destinations commit without waiting for their disk: a commit that waits costs a disk flush, about 10 ms
-     * here, as much as writing a batch of 10,000 rows.
-     */
-    static final long DURABLE_EVERY_NANOS = 250_000_000L;
-
-    private static final Object END = new Object();
-
-    private final TableRun run;
     private final PgSource source;
     private final List<ReadPlan> plans;
     private ReadPlan plan;
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
-    private final Thread reader;
-    private volatile boolean closed;
     private volatile CopyOut copy;
     private volatile Connection connection;
-    private Object next;
-    private boolean done;
-    private int sequence;
-    private long lastDurableNanos = System.nanoTime();
 
     PgBatchStream(TableRun run, PgSource source, List<ReadPlan> plans) {
-        this.run = run;
+        super(run);
         this.source = source;
         this.plans = plans;
         this.plan = plans.get(0);
-        this.reader = new Thread(this::readAll, "caravan-read-" + run.job() + "." + run.table().tableName());
-        this.reader.setDaemon(true);
     }
 
-    void start() {
-        reader.start();
-    }
-
-    private void readAll() {
+    @Override
+    protected void readAll() {
         try {
             connection = source.connect();
             Pending held = null;
             for (ReadPlan p : plans) {
                 plan = p;
                 held = readPlan(held);
-                if (closed) {
+                if (closed()) {
                     return;
                 }
             }
             emit(held != null ? held : new Pending(new byte[0], 0, null), true);
         } catch (SQLException | RuntimeException e) {
-            if (!closed) {
-                offer(new SourceException("job " + run.job() + ", table " + run.table().tableName()
-                        + ": reading the source failed: " + e.getMessage(), e));
-            }
+            fail(new SourceException(where() + ": reading the source failed: " + e.getMessage(), e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -101,13 +73,13 @@ final class PgBatchStream implements BatchStream {
         copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
         TupleCutter cutter = new TupleCutter(run.table().batchSize());
         byte[] chunk;
-        while (!closed && (chunk = copy.readFromCopy()) != null) {
+        while (!closed() && (chunk = copy.readFromCopy()) != null) {
             cutter.append(chunk);
             while (cutter.tuples() >= run.table().batchSize() || cutter.tupleBytes() >= MAX_BATCH_BYTES) {
                 held = emitHeld(held, cut(cutter));
             }
         }
-        if (!closed && cutter.tuples() > 0) {
+        if (!closed() && cutter.tuples() > 0) {
             held = emitHeld(held, cut(cutter));
         }
         return held;
@@ -159,88 +131,17 @@ final class PgBatchStream implements BatchStream {
         if (last && lastPlan.finalCursor() != null) {
             cursor = lastPlan.finalCursor();
         }
-        offer(new Raw(p, last, cursor));
-    }
-
-    private record Raw(Pending pending, boolean last, Cursor cursor) {
-    }
-
-    private void offer(Object item) {
-        try {
-            while (!closed && !queue.offer(item, 200, TimeUnit.MILLISECONDS)) {
-                // wait for the destinations to take the previous batch
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        offer(new Chunk(run.table().sourceName(), new RowData.Binary(p.tuples(), p.tuples().length, p.rows()),
+                p.tuples().length, last, cursor));
     }
 
     @Override
-    public boolean hasNext() {
-        if (!done && run.status() == TableRun.Status.FAILED) {
-            close();
-        }
-        if (done) {
-            return false;
-        }
-        if (next == null) {
-            next = take();
-        }
-        return next != END;
+    protected String where() {
+        return "job " + run.job() + ", table " + run.table().tableName();
     }
 
     @Override
-    public Batch next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException("no more batches");
-        }
-        Object item = next;
-        next = null;
-        if (item instanceof SourceException e) {
-            done = true;
-            throw e;
-        }
-        Raw raw = (Raw) item;
-        if (raw.last()) {
-            done = true;
-        }
-        Pending p = raw.pending();
-        run.addRead(p.rows(), p.tuples().length);
-        RowData rows = new RowData.Binary(p.tuples(), p.tuples().length, p.rows());
-        long now = System.nanoTime();
-        boolean durable = now - lastDurableNanos >= DURABLE_EVERY_NANOS;
-        if (durable) {
-            lastDurableNanos = now;
-        }
-        return new Batch(run, ++sequence, raw.last(), raw.cursor(), durable,
-                List.of(new BatchPart(run.table().sourceName(), rows)));
-    }
-
-    private Object take() {
-        try {
-            while (true) {
-                Object item = queue.poll(500, TimeUnit.MILLISECONDS);
-                if (item != null) {
-                    return item;
-                }
-                if (!reader.isAlive() && queue.isEmpty()) {
-                    return new SourceException("job " + run.job() + ", table " + run.table().tableName()
-                            + ": the source reader stopped without finishing", null);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new SourceException("interrupted while waiting for the source", e);
-        }
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        done = true;
+    protected void closeSource() {
         Connection c = connection;
         if (c != null) {
             try {
@@ -252,8 +153,6 @@ final class PgBatchStream implements BatchStream {
             }
         }
         closeConnection();
-        queue.clear();
-        reader.interrupt();
     }
 
     private synchronized void closeConnection() {
