@@ -11,15 +11,16 @@ import java.util.Properties;
 /**
  * The broker of bench/kafka-source.sh: starts the tests' in-process Kafka broker (embedded-kafka 3.9.0, ZooKeeper
  * mode, {@code io.caravan.source.kafka.KafkaBroker} from the test classes), creates one topic of one partition,
- * produces N JSON messages to it (keys null) and prints {@code ready servers=<host:port> produce_s=<seconds>} on
- * stdout; then it serves until its stdin closes or the process is killed (the shutdown hook stops the broker).
+ * produces N JSON messages to it (keys null, about 250 bytes each) and prints
+ * {@code ready servers=<host:port> produce_s=<seconds>} on stdout; then it serves until its stdin closes or the
+ * process is killed (the shutdown hook stops the broker).
  *
  * <p>Run from the repository root with the test class path:
  * {@code java -cp <test classpath> bench/KafkaBenchBroker.java TOPIC N}.
  *
- * <p>Message {@code i} (1..N), about 230 bytes: {@code {"id": i, "kind": one of five words, "amount": a number with
- * two decimals, "created_at": an ISO-8601 UTC instant (2024-01-01 plus 10 s per id), "payload": a 160-character
- * text}}. The same N messages feed both consumers.
+ * <p>Message {@code i} (1..N): {@code {"id": i, "kind": one of five words, "amount": a number with two decimals,
+ * "created_at": an ISO-8601 UTC instant (2024-01-01 plus 10 s per id), "payload": a 160-character text}}. The same
+ * N messages feed both consumers.
  */
 public final class KafkaBenchBroker {
 

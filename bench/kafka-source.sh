@@ -2,7 +2,8 @@
 # Kafka to PostgreSQL, messages per second: `java -jar target/caravan.jar run` of a mapping with `source_type:
 # kafka` (one topic, mode logging, batch_size 10000, a pgsql destination) against a plain Camel main running the
 # route the Camel docs show (kafka: -> unmarshal: json -> sql:INSERT ... with a pooled DataSource, HikariCP), on the
-# same N messages of one topic of an in-process broker, in one run. Both destinations are checked to hold N rows (N distinct ids).
+# same N messages of one topic of an in-process broker, in one run. Both destinations are checked to hold the N
+# messages exactly once (count, distinct ids, sum of ids).
 # See bench/README.md.
 #
 # Environment:
@@ -59,7 +60,11 @@ exec 7>"$work/broker.in"   # the broker serves while this stays open
 trap 'exec 7>&-; kill "$broker_pid" 2>/dev/null || true; wait "$broker_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 600); do
   grep -q '^ready ' "$work/broker.out" 2>/dev/null && break
-  kill -0 "$broker_pid" 2>/dev/null || { echo "the broker exited; bench/work/kafka/broker.log:" >&2; tail -20 "$work/broker.log" >&2; exit 1; }
+  if ! kill -0 "$broker_pid" 2>/dev/null; then
+    echo "the broker exited; bench/work/kafka/broker.log:" >&2
+    tail -20 "$work/broker.log" >&2
+    exit 1
+  fi
   sleep 0.5
 done
 ready=$(grep '^ready ' "$work/broker.out") || { echo "the broker did not get ready" >&2; exit 1; }
@@ -168,12 +173,14 @@ car_rows=$(count "$CARAVAN_TABLE")
 ok=1
 same() { if [[ $1 == "$expect" ]]; then echo yes; else ok=0; echo "NO ($1)"; fi; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s == "" || s <= 0) print "-"; else printf "%.0f", n / s }'; }
-div()  { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || a == "-" || b == "" || b == "-" || b <= 0) print "-"; else printf "%.2f", a / b }'; }
+div()  { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || a == "-" || b == "" || b == "-" || b <= 0) print "-"
+                                          else printf "%.2f", a / b }'; }
 ref_r=$(rate "$MESSAGES" "$ref_wall"); ref_ri=$(rate "$MESSAGES" "$ref_in"); ref_rc=$(rate "$MESSAGES" "$ref_cpu")
 car_r=$(rate "$MESSAGES" "$car_wall"); car_ri=$(rate "$MESSAGES" "$car_in"); car_rc=$(rate "$MESSAGES" "$car_cpu")
 {
   echo
-  echo "Kafka source benchmark: $MESSAGES messages (one topic, one partition, produced in $produce_s s before timing)," \
+  echo "Kafka source benchmark: $MESSAGES messages (one topic, one partition, produced in $produce_s s" \
+       "before timing)," \
        "batch_size $BATCH; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
   fmt='%-34s %8s %8s %9s %9s %7s %9s %6s  %s\n'
   printf "$fmt" step seconds msgs/s in-run_s in-run/s cpu_s msgs/cpus RSS_MB "rows = N"
