@@ -5,7 +5,9 @@ import io.caravan.batch.TableShape;
 import io.caravan.dialect.postgres.PgBinaryCodec;
 import io.caravan.dialect.postgres.PgRaw;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -98,5 +100,26 @@ final class FormatFixtures {
         rows.get(0)[SHAPE.indexOf("addr")] = "192.168.0.1/24";
         rows.get(2)[SHAPE.indexOf("addr")] = "2001:db8::1";
         return rows;
+    }
+
+    /**
+     * Writes {@link #rows()} to {@code file}, reads it back and asserts every row equals {@link #expected()}.
+     *
+     * @return the rows read back
+     */
+    static List<Object[]> assertRoundTrip(RowFormat format, Path file) throws IOException {
+        format.write(SHAPE, rows(), file);
+        List<Object[]> back = format.read(SHAPE, file);
+        assertRows(back);
+        return back;
+    }
+
+    /** Asserts {@code rows} equal {@link #expected()}, row by row. */
+    static void assertRows(List<Object[]> rows) {
+        List<Object[]> expected = expected();
+        org.assertj.core.api.Assertions.assertThat(rows).hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            org.assertj.core.api.Assertions.assertThat(rows.get(i)).as("row " + i).containsExactly(expected.get(i));
+        }
     }
 }

@@ -38,19 +38,10 @@ class ParquetFormatTest {
     @Test
     void roundTripsEveryType() throws Exception {
         Path file = dir.resolve("t.parquet");
-        format.write(FormatFixtures.SHAPE, FormatFixtures.rows(), file);
-        List<Object[]> back = format.read(FormatFixtures.SHAPE, file);
-        List<Object[]> expected = FormatFixtures.expected();
-        assertThat(back).hasSize(expected.size());
-        for (int i = 0; i < expected.size(); i++) {
-            assertThat(back.get(i)).as("row " + i).containsExactly(expected.get(i));
-        }
+        List<Object[]> back = FormatFixtures.assertRoundTrip(format, file);
         Path again = dir.resolve("again.parquet");
         format.write(FormatFixtures.SHAPE, back, again);
-        List<Object[]> twice = format.read(FormatFixtures.SHAPE, again);
-        for (int i = 0; i < expected.size(); i++) {
-            assertThat(twice.get(i)).as("row " + i).containsExactly(expected.get(i));
-        }
+        FormatFixtures.assertRows(format.read(FormatFixtures.SHAPE, again));
     }
 
     @Test

@@ -60,13 +60,22 @@ public final class MariaDbDialect extends JdbcDialect {
      */
     @Override
     public String jdbcUrl(DestinationSpec spec) {
-        if (spec.url().startsWith("jdbc:mysql:")) {
-            return "jdbc:mariadb:" + spec.url().substring("jdbc:mysql:".length());
+        return jdbcUrl(spec.url(), spec.dbName());
+    }
+
+    /**
+     * @param url    a mapping's {@code url}: host[:port] or a {@code jdbc:mariadb:}/{@code jdbc:mysql:} URL; never null
+     * @param dbName the database connected to; may be null
+     * @return the URL the shipped MariaDB driver takes, as {@link #jdbcUrl(DestinationSpec)} describes
+     */
+    public static String jdbcUrl(String url, String dbName) {
+        if (url.startsWith("jdbc:mysql:")) {
+            return "jdbc:mariadb:" + url.substring("jdbc:mysql:".length());
         }
-        if (spec.url().startsWith("jdbc:")) {
-            return spec.url();
+        if (url.startsWith("jdbc:")) {
+            return url;
         }
-        return "jdbc:mariadb://" + spec.url() + "/" + (spec.dbName() == null ? "" : spec.dbName());
+        return "jdbc:mariadb://" + url + "/" + (dbName == null ? "" : dbName);
     }
 
     /**

@@ -55,13 +55,7 @@ public final class MariaDbSourceDialect extends SourceDialect {
     /** @return the URL as {@link MariaDbDialect#jdbcUrl} builds it for a destination */
     @Override
     public String jdbcUrl(SourceSpec spec) {
-        if (spec.url().startsWith("jdbc:mysql:")) {
-            return "jdbc:mariadb:" + spec.url().substring("jdbc:mysql:".length());
-        }
-        if (spec.url().startsWith("jdbc:")) {
-            return spec.url();
-        }
-        return "jdbc:mariadb://" + spec.url() + "/" + (spec.dbName() == null ? "" : spec.dbName());
+        return MariaDbDialect.jdbcUrl(spec.url(), spec.dbName());
     }
 
     /** Adds {@code permitMysqlScheme} (so a {@code jdbc:mysql:} URL given as is works). */
