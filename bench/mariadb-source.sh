@@ -123,7 +123,7 @@ rate() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.0f", r / s }'; }
 ratio=$(awk -v a="$pgloader_s" -v b="$caravan_s" 'BEGIN { printf "%.2f", a / b }')
 printf '\n%-34s %10s %10s\n' "MariaDB -> PostgreSQL, $ROWS rows" "seconds" "rows/s"
 printf '%-34s %10s %10s\n' "a) mariadb --batch | psql COPY" "$pipe_s" "$(rate "$ROWS" "$pipe_s")"
-printf '%-34s %10s %10s\n' "b) pgloader $(pgloader --version | head -1 | awk '{print $3}')" "$pgloader_s" "$(rate "$ROWS" "$pgloader_s")"
+printf '%-34s %10s %10s\n' "b) pgloader $(pgloader --version 2>/dev/null | awk 'NR == 1 {print $3}')" "$pgloader_s" "$(rate "$ROWS" "$pgloader_s")"
 printf '%-34s %10s %10s\n' "c) caravan (logging)" "$caravan_s" "$(rate "$ROWS" "$caravan_s")"
 printf '%-34s %10s  (target >= 3)\n' "pgloader_s / caravan_s" "$ratio"
 if [[ $BENCH_STRICT == 1 ]] && awk -v r="$ratio" 'BEGIN { exit !(r < 3) }'; then
