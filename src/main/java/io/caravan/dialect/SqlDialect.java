@@ -20,16 +20,45 @@ public interface SqlDialect {
 
     /**
      * @param identifier an unquoted identifier; never null
-     * @return the identifier quoted for this database, e.g. {@code "Order Lines"}
+     * @return the identifier quoted for this database, e.g. {@code "Order Lines"}; by default as the SQL standard
+     *         does it ({@link #doubleQuoted})
      */
-    String quote(String identifier);
+    default String quote(String identifier) {
+        return doubleQuoted(identifier);
+    }
 
     /**
      * @param schema schema; null for the connection's default
      * @param table  table; never null
-     * @return the quoted, qualified name
+     * @return the quoted, qualified name: {@code schema.table}, or just the table when {@code schema} is null
      */
-    String qualified(String schema, String table);
+    default String qualified(String schema, String table) {
+        return schema == null ? quote(table) : quote(schema) + "." + quote(table);
+    }
+
+    /**
+     * @param identifier an unquoted identifier; never null
+     * @return {@code "identifier"} with embedded double quotes doubled (SQL standard delimited identifiers)
+     */
+    static String doubleQuoted(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /**
+     * @param identifier an unquoted identifier; never null
+     * @return {@code `identifier`} with embedded backticks doubled (MySQL and MariaDB)
+     */
+    static String backQuoted(String identifier) {
+        return '`' + identifier.replace("`", "``") + '`';
+    }
+
+    /**
+     * @param identifier an unquoted identifier; never null
+     * @return {@code [identifier]} with embedded closing brackets doubled (SQL Server)
+     */
+    static String bracketQuoted(String identifier) {
+        return '[' + identifier.replace("]", "]]") + ']';
+    }
 
     /**
      * @param value   text form of the value, as the database prints it; null for SQL NULL

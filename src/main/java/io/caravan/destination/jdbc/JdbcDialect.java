@@ -102,16 +102,6 @@ public abstract class JdbcDialect implements SqlDialect {
     /** @return the longest table name the database takes, in characters */
     protected abstract int maxIdentifierLength();
 
-    @Override
-    public String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    @Override
-    public String qualified(String schema, String table) {
-        return schema == null ? quote(table) : quote(schema) + "." + quote(table);
-    }
-
     /** @return {@code CAST('value' AS type)} with the dialect's type of {@code sqlType}, or {@code NULL} */
     @Override
     public String literal(String value, String sqlType) {

@@ -1,5 +1,6 @@
 package io.caravan.dialect.mysql;
 
+import io.caravan.dialect.SqlDialect;
 import io.caravan.batch.Column;
 import io.caravan.destination.jdbc.JdbcDialect;
 import io.caravan.destination.jdbc.PgType;
@@ -108,7 +109,7 @@ public final class MariaDbDialect extends JdbcDialect {
 
     @Override
     public String quote(String identifier) {
-        return '`' + identifier.replace("`", "``") + '`';
+        return SqlDialect.backQuoted(identifier);
     }
 
     @Override

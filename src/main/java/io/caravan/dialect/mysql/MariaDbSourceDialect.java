@@ -1,5 +1,6 @@
 package io.caravan.dialect.mysql;
 
+import io.caravan.dialect.SqlDialect;
 import io.caravan.mapping.SourceSpec;
 import io.caravan.source.jdbc.SourceColumn;
 import io.caravan.source.jdbc.SourceDialect;
@@ -68,7 +69,7 @@ public final class MariaDbSourceDialect extends SourceDialect {
 
     @Override
     public String quote(String identifier) {
-        return '`' + identifier.replace("`", "``") + '`';
+        return SqlDialect.backQuoted(identifier);
     }
 
     @Override

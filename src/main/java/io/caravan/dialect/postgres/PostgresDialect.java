@@ -31,16 +31,6 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    @Override
-    public String qualified(String schema, String table) {
-        return schema == null ? quote(table) : quote(schema) + "." + quote(table);
-    }
-
-    @Override
     public String literal(String value, String sqlType) {
         if (value == null) {
             return "NULL::" + sqlType;

@@ -45,12 +45,7 @@ public final class RedshiftDialect implements SqlDialect {
      */
     @Override
     public String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    @Override
-    public String qualified(String schema, String table) {
-        return schema == null ? quote(table) : quote(schema) + "." + quote(table);
+        return SqlDialect.doubleQuoted(identifier);
     }
 
     /** @return {@code 'value'::TYPE}, quotes doubled; pass no backslashes (Redshift may read them as escapes) */

@@ -1,5 +1,6 @@
 package io.caravan.dialect.sqlserver;
 
+import io.caravan.dialect.SqlDialect;
 import io.caravan.batch.Column;
 import io.caravan.destination.jdbc.JdbcDialect;
 import io.caravan.destination.jdbc.PgType;
@@ -63,7 +64,7 @@ public final class SqlServerDialect extends JdbcDialect {
 
     @Override
     public String quote(String identifier) {
-        return '[' + identifier.replace("]", "]]") + ']';
+        return SqlDialect.bracketQuoted(identifier);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.caravan.dialect.sqlserver;
 
+import io.caravan.dialect.SqlDialect;
 import io.caravan.mapping.SourceSpec;
 import io.caravan.source.jdbc.SourceColumn;
 import io.caravan.source.jdbc.SourceDialect;
@@ -44,7 +45,7 @@ public final class SqlServerSourceDialect extends SourceDialect {
 
     @Override
     public String quote(String identifier) {
-        return "[" + identifier.replace("]", "]]") + "]";
+        return SqlDialect.bracketQuoted(identifier);
     }
 
     @Override

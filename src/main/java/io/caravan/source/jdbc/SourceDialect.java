@@ -1,5 +1,6 @@
 package io.caravan.source.jdbc;
 
+import io.caravan.dialect.SqlDialect;
 import io.caravan.mapping.SourceSpec;
 
 import java.sql.Connection;
@@ -73,7 +74,7 @@ public class SourceDialect {
 
     /** @return {@code "name"} with embedded quotes doubled */
     public String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
+        return SqlDialect.doubleQuoted(identifier);
     }
 
     /** @return the quoted, qualified name; just the table when {@code schema} is null */
