@@ -19,8 +19,11 @@ import java.util.function.Function;
  */
 public final class TableRun implements AutoCloseable {
 
-    /** Outcome of a run. */
-    public enum Status { RUNNING, SUCCEEDED, FAILED }
+    /**
+     * Outcome of a run. {@code CUT_OFF}: the settings' {@code cut_off_time} stopped the run at a batch boundary,
+     * with the cursor of the last committed batch kept (DMS seed, "Settings").
+     */
+    public enum Status { RUNNING, SUCCEEDED, FAILED, CUT_OFF }
 
     private final String id = UUID.randomUUID().toString();
     private final JobMapping mapping;
@@ -41,6 +44,11 @@ public final class TableRun implements AutoCloseable {
     private volatile Instant finished;
     private volatile io.caravan.state.Cursor pendingCursor;
     private volatile java.util.function.Supplier<Map<String, Long>> castFallbacks = Map::of;
+    private volatile io.caravan.state.Cursor cursorBefore;
+    private volatile io.caravan.state.Cursor cursorAfter;
+    private volatile boolean stopRequested;
+    private volatile Instant nextAttempt;
+    private volatile int attempt = 1;
 
     /**
      * @param mapping     the job; never null
@@ -190,6 +198,72 @@ public final class TableRun implements AutoCloseable {
     /** @param resource closed with the run, after the writers, in the reverse order of registration */
     public synchronized void register(AutoCloseable resource) {
         resources.add(resource);
+    }
+
+    /** @param cursor the table's committed cursor when the run started; null when the table had none */
+    public void cursorBefore(io.caravan.state.Cursor cursor) {
+        this.cursorBefore = cursor;
+    }
+
+    /** @return the table's committed cursor when the run started; null when the table had none */
+    public io.caravan.state.Cursor cursorBefore() {
+        return cursorBefore;
+    }
+
+    /** @param cursor the table's committed cursor when the run ended; null when the table has none */
+    public void cursorAfter(io.caravan.state.Cursor cursor) {
+        this.cursorAfter = cursor;
+    }
+
+    /** @return the table's committed cursor when the run ended; null while running or when the table has none */
+    public io.caravan.state.Cursor cursorAfter() {
+        return cursorAfter;
+    }
+
+    /**
+     * Asks the run to stop at the next batch boundary (the cut-off). The batch stream ends after the batch in
+     * flight; that batch's cursor is committed as usual, and the run ends {@link Status#CUT_OFF}.
+     */
+    public void requestStop() {
+        this.stopRequested = true;
+    }
+
+    /** @return whether {@link #requestStop()} was called */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** Marks the run cut off: stopped at a batch boundary by the cut-off time, its cursor committed. */
+    public void cutOff() {
+        if (status == Status.RUNNING) {
+            status = Status.CUT_OFF;
+            finished = Instant.now();
+        }
+    }
+
+    /** @param when when the table is tried again (a retry or its next schedule); null when not scheduled */
+    public void nextAttempt(Instant when) {
+        this.nextAttempt = when;
+    }
+
+    /** @return when the table is tried again; null when unknown or not scheduled */
+    public Instant nextAttempt() {
+        return nextAttempt;
+    }
+
+    /** @param attempt 1 for the first attempt of a scheduled run, 2 for its first retry, and so on */
+    public void attempt(int attempt) {
+        this.attempt = attempt;
+    }
+
+    /** @return 1 for the first attempt of a scheduled run, 2 for its first retry, and so on */
+    public int attempt() {
+        return attempt;
+    }
+
+    /** @return when the run finished (this machine's clock); null while running */
+    public Instant finished() {
+        return finished;
     }
 
     /** Marks the run succeeded. */
