@@ -17,7 +17,9 @@ import java.util.Map;
 public final class SettingsLoader {
 
     static final List<String> KEYS = List.of("timezone", "notify", "slack_notif", "cut_off_time", "encryption_store",
-            "dashboard_store", "fastapi_server");
+            "dashboard_store", "fastapi_server", "server_host", "server_port", "api_token", "retries", "cluster");
+    static final List<String> RETRY_KEYS = List.of("max_attempts", "initial_delay_seconds", "max_delay_seconds");
+    static final List<String> CLUSTER_KEYS = List.of("lock", "path");
     static final List<String> SLACK_KEYS = List.of("slack_token", "webhook_url", "channel");
     static final List<String> STORE_KEYS = List.of("url", "username", "password");
 
@@ -53,10 +55,45 @@ public final class SettingsLoader {
         MapReader dashboard = top.map("dashboard_store", null, null);
         Map<String, String> dashboardStore = Collections.unmodifiableMap(dashboard.strings());
         Boolean fastapi = top.bool("fastapi_server");
+        Settings.Server server = server(top, defaults.server());
+        Settings.Retries retries = retries(top, defaults.retries());
+        Settings.Cluster cluster = cluster(top, defaults.cluster());
         top.finish();
         return new Settings(timezone == null ? defaults.timezone() : timezone, Boolean.TRUE.equals(notify), slack,
                 cutOff, storeUrl, storeUser == null ? "" : storeUser, storePassword, dashboardStore,
-                Boolean.TRUE.equals(fastapi));
+                Boolean.TRUE.equals(fastapi), server, retries, cluster);
+    }
+
+    private static Settings.Server server(MapReader top, Settings.Server d) {
+        String host = top.string("server_host", null);
+        Integer port = top.integer("server_port", 0, "write a port number, e.g. 8080 (0 picks a free port)");
+        if (port != null && port > 65535) {
+            top.problem("server_port", "must be 65535 or less", "write a port number, e.g. 8080");
+        }
+        Secret token = top.secret("api_token");
+        return new Settings.Server(host == null ? d.host() : host, port == null ? d.port() : port, token);
+    }
+
+    private static Settings.Retries retries(MapReader top, Settings.Retries d) {
+        MapReader r = top.map("retries", RETRY_KEYS, null);
+        Integer attempts = r.integer("max_attempts", 1, "write the number of attempts in all, 1 for no retry");
+        Integer initial = r.integer("initial_delay_seconds", 0, "write whole seconds, e.g. 5");
+        Integer max = r.integer("max_delay_seconds", 0, "write whole seconds, e.g. 300");
+        r.finish();
+        return new Settings.Retries(attempts == null ? d.maxAttempts() : attempts,
+                initial == null ? d.initialDelaySeconds() : initial, max == null ? d.maxDelaySeconds() : max);
+    }
+
+    private static Settings.Cluster cluster(MapReader top, Settings.Cluster d) {
+        MapReader c = top.map("cluster", CLUSTER_KEYS, null);
+        String lock = c.string("lock", null);
+        if (lock != null && !lock.equals("file") && !lock.equals("none")) {
+            c.problem("lock", "unknown lock", "allowed: file, none");
+            lock = null;
+        }
+        String path = c.text("path", null);
+        c.finish();
+        return new Settings.Cluster(lock == null ? d.lock() : lock, path == null ? d.path() : path);
     }
 
     private static String timezone(MapReader top) {

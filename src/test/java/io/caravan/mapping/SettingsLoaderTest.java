@@ -32,6 +32,14 @@ class SettingsLoaderTest {
                 dashboard_store:
                   url: jdbc:postgresql://stats:5432/caravan
                 fastapi_server: true
+                server_host: 0.0.0.0
+                server_port: 9090
+                api_token: ${env:CARAVAN_API_TOKEN}
+                retries:
+                  max_attempts: 5
+                  initial_delay_seconds: 2
+                cluster:
+                  lock: none
                 """);
 
         Settings settings = SettingsLoader.load(file);
@@ -39,7 +47,9 @@ class SettingsLoaderTest {
         assertThat(settings).isEqualTo(new Settings("Asia/Kolkata", true,
                 Map.of("webhook_url", "${env:SLACK_WEBHOOK}", "channel", "#dms"), LocalTime.of(18, 30),
                 "jdbc:postgresql://state:5432/caravan", "caravan", new Secret("${env:STATE_PASSWORD}"),
-                Map.of("url", "jdbc:postgresql://stats:5432/caravan"), true));
+                Map.of("url", "jdbc:postgresql://stats:5432/caravan"), true,
+                new Settings.Server("0.0.0.0", 9090, new Secret("${env:CARAVAN_API_TOKEN}")),
+                new Settings.Retries(5, 2, 300), new Settings.Cluster("none", null)));
     }
 
     @Test
@@ -58,6 +68,10 @@ class SettingsLoaderTest {
                 encryption_store:
                   url: mongodb://state
                 fastapi_srver: true
+                retries:
+                  max_attempts: 0
+                cluster:
+                  lock: zookeeper
                 """);
 
         assertThatThrownBy(() -> SettingsLoader.load(file)).isInstanceOf(MappingException.class).hasMessage(
@@ -70,7 +84,10 @@ class SettingsLoaderTest {
                                 + "write e.g. 18:30 or 06:00:00",
                         file + ":7:8 encryption_store.url: expected a JDBC URL (got 'mongodb://state'); "
                                 + "write e.g. jdbc:postgresql://host:5432/caravan",
-                        file + ":8:1 fastapi_srver: unknown key; did you mean 'fastapi_server'?"));
+                        file + ":8:1 fastapi_srver: unknown key; did you mean 'fastapi_server'?",
+                        file + ":10:17 retries.max_attempts: must be 1 or more (got '0'); "
+                                + "write the number of attempts in all, 1 for no retry",
+                        file + ":12:9 cluster.lock: unknown lock (got 'zookeeper'); allowed: file, none"));
     }
 
     private Path write(String name, String text) throws IOException {
