@@ -16,12 +16,20 @@ import java.util.Map;
  * @param casts            {@code casts}: source column to the PostgreSQL type it becomes, e.g. {@code amount:
  *                         numeric(12,2)} (relational sources other than pgsql); empty when absent; never null
  * @param api              the endpoint of an {@code apis} entry; null for other sources
+ * @param readConnections  {@code read_connections}: source connections that read key ranges of the table at once
+ *                         (relational sources other than pgsql, integer keys); 0 when absent (the dialect's default)
  */
 public record SourceOptions(Map<String, FieldType> fields, int timeDelaySeconds, Map<String, String> colRename,
-                            Map<String, String> casts, ApiSpec api) {
+                            Map<String, String> casts, ApiSpec api, int readConnections) {
 
     /** No options: a pgsql table. */
-    public static final SourceOptions NONE = new SourceOptions(Map.of(), 0, Map.of(), Map.of(), null);
+    public static final SourceOptions NONE = new SourceOptions(Map.of(), 0, Map.of(), Map.of(), null, 0);
+
+    /** Options without {@code read_connections}. */
+    public SourceOptions(Map<String, FieldType> fields, int timeDelaySeconds, Map<String, String> colRename,
+                         Map<String, String> casts, ApiSpec api) {
+        this(fields, timeDelaySeconds, colRename, casts, api, 0);
+    }
 
     /**
      * The seed's {@code fields} types. A value that will not cast gets the seed's default: int 0, float, datetime

@@ -130,6 +130,7 @@ final class TableReader {
                 if (sourceType != null && SourceSpec.JDBC_TYPES.contains(sourceType)) {
                     keys = new ArrayList<>(TABLE_KEYS);
                     keys.add("casts");
+                    keys.add("read_connections");
                 }
                 yield new Kind("tables", "table_name", List.copyOf(keys), List.of(Mode.values()));
             }
@@ -207,7 +208,10 @@ final class TableReader {
         return name;
     }
 
-    /** Reads {@code fields}, {@code time_delay}, {@code col_rename}, {@code casts} and an API's endpoint keys. */
+    /**
+     * Reads {@code fields}, {@code time_delay}, {@code col_rename}, {@code casts}, {@code read_connections} and an
+     * API's endpoint keys.
+     */
     private static SourceOptions options(MapReader t, List<String> keys) {
         Map<String, SourceOptions.FieldType> fields = new LinkedHashMap<>();
         if (keys.contains("fields")) {
@@ -226,6 +230,8 @@ final class TableReader {
                 ? t.map("col_rename", null, null, "write field: new_name pairs").strings() : Map.of();
         Map<String, String> casts = keys.contains("casts") ? t.map("casts", null, null,
                 "write column: type pairs, e.g. amount: numeric(12,2)").strings() : Map.of();
+        Integer readConnections = keys.contains("read_connections") ? t.integer("read_connections", 1,
+                "write a whole number of 1 or more, e.g. 4 (source connections reading key ranges at once)") : null;
         SourceOptions.ApiSpec api = null;
         if (keys.contains("api_name")) {
             String url = t.text("url", "add url: <the first page's http(s) URL>");
@@ -251,7 +257,7 @@ final class TableReader {
                     records == null ? "" : records, page, bookmarkParam);
         }
         return new SourceOptions(Map.copyOf(fields), delay == null ? 0 : delay, Map.copyOf(rename),
-                Map.copyOf(casts), api);
+                Map.copyOf(casts), api, readConnections == null ? 0 : readConnections);
     }
 
     private String tableName(MapReader t, String path) {

@@ -208,6 +208,14 @@ final class BinaryTuples {
         }
     }
 
+    /** Appends every tuple of {@code other}. */
+    void append(BinaryTuples other) {
+        ensure(other.length);
+        System.arraycopy(other.buf, 0, buf, length, other.length);
+        length += other.length;
+        rows += other.rows;
+    }
+
     /** @return bytes written */
     int length() {
         return length;

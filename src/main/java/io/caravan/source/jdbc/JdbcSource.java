@@ -262,6 +262,11 @@ public final class JdbcSource implements Source, KeySource {
                 order.stream().map(i -> dialect.quote(sourceNames.get(i))).toList(), limit);
     }
 
+    /** @return the table's qualified, quoted name; null before {@link #read} */
+    String qualifiedTable() {
+        return qualifiedTable;
+    }
+
     /** @return the shape as read; null before {@link #read} */
     TableShape shape() {
         return shape;

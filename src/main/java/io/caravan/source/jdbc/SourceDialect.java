@@ -193,6 +193,14 @@ public class SourceDialect {
     }
 
     /**
+     * @return connections that read key ranges of a table at once when its {@code read_connections} is not given:
+     *         1 by default (one connection, keyset pages in key order)
+     */
+    public int readConnections() {
+        return 1;
+    }
+
+    /**
      * @param c      a connection
      * @param schema the table's schema; null for the connection's default
      * @param table  the table name, as the database spells it
