@@ -79,6 +79,26 @@ public final class MariaDbSourceDialect extends SourceDialect {
         return READ_CONNECTIONS;
     }
 
+    /**
+     * @return true for character, enum, set, json, uuid, decimal, date, datetime and timestamp columns: Connector/J's
+     *         text protocol (its default, without {@code useServerPrepStmts}) hands over the server's text of their
+     *         values, in the session's utf8mb4 and, for TIMESTAMP, in the session's UTC
+     */
+    @Override
+    public boolean textValues(SourceColumn column) {
+        return switch (column.type()) {
+            case "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "json", "enum", "set", "uuid",
+                 "decimal", "numeric", "date", "datetime", "timestamp" -> true;
+            default -> false;
+        };
+    }
+
+    /** @return {@code CAST(column AS CHAR)}: the text the protocol would send, in utf8mb4 */
+    @Override
+    public String asText(String quoted) {
+        return "CAST(" + quoted + " AS CHAR)";
+    }
+
     @Override
     public String quote(String identifier) {
         return SqlDialect.backQuoted(identifier);

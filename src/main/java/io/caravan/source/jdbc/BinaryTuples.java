@@ -25,6 +25,7 @@ final class BinaryTuples {
     private byte[] buf;
     private int length;
     private int rows;
+    private int[] digits = new int[16];
 
     BinaryTuples(int capacity) {
         buf = new byte[Math.max(1024, capacity)];
@@ -137,22 +138,64 @@ final class BinaryTuples {
         return epochSecond * 1_000_000L + (nano + 500) / 1000 - PG_EPOCH_MICROS;
     }
 
-    /** numeric_send: ndigits, weight, sign, dscale, then base-10000 digits. */
+    /** numeric_send of a BigDecimal, through its plain text. */
     private void numeric(BigDecimal value) {
         BigDecimal v = value.scale() < 0 ? value.setScale(0) : value;
-        int dscale = v.scale();
-        String plain = v.abs().toPlainString();
-        int dot = plain.indexOf('.');
-        String intPart = dot < 0 ? plain : plain.substring(0, dot);
-        String frac = dot < 0 ? "" : plain.substring(dot + 1);
-        int intGroups = (intPart.length() + 3) / 4;
-        String ip = "0".repeat(intGroups * 4 - intPart.length()) + intPart;
-        String fp = frac + "0".repeat((4 - frac.length() % 4) % 4);
-        String all = ip + fp;
-        int n = all.length() / 4;
-        int[] digits = new int[n];
-        for (int i = 0; i < n; i++) {
-            digits[i] = Integer.parseInt(all, i * 4, i * 4 + 4, 10);
+        if (!numericText(v.toPlainString())) {
+            throw new IllegalArgumentException("numeric " + value + " has no plain decimal text");
+        }
+    }
+
+    /**
+     * Appends a numeric field from its decimal text, as numeric_send writes it: ndigits, weight, sign, dscale, then
+     * base-10000 digits, the scale being the text's digits after the point.
+     *
+     * @param text an optional sign, digits, and optionally a point followed by digits: {@code -12.50}
+     * @return false, having written nothing, when the text is not of that form
+     */
+    boolean numericText(String text) {
+        int len = text.length();
+        int at = 0;
+        boolean negative = false;
+        if (len > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+')) {
+            negative = text.charAt(0) == '-';
+            at = 1;
+        }
+        int dot = text.indexOf('.', at);
+        int intEnd = dot < 0 ? len : dot;
+        int fracStart = dot < 0 ? len : dot + 1;
+        int intLen = intEnd - at;
+        int fracLen = len - fracStart;
+        if (intLen + fracLen == 0 || fracLen > 0x3FFF) {
+            return false;
+        }
+        for (int i = at; i < len; i++) {
+            char c = text.charAt(i);
+            if ((c < '0' || c > '9') && i != dot) {
+                return false;
+            }
+        }
+        int intGroups = (intLen + 3) / 4;
+        int pad = intGroups * 4 - intLen;
+        int n = intGroups + (fracLen + 3) / 4;
+        if (digits.length < n) {
+            digits = new int[Math.max(n, digits.length * 2)];
+        }
+        for (int g = 0; g < n; g++) {
+            int d = 0;
+            for (int k = 0; k < 4; k++) {
+                int p = g * 4 + k;
+                int c;
+                if (p < intGroups * 4) {
+                    int i = p - pad;
+                    c = i < 0 ? 0 : text.charAt(at + i) - '0';
+                } else {
+                    int f = p - intGroups * 4;
+                    c = f < fracLen ? text.charAt(fracStart + f) - '0' : 0;
+                }
+                d = d * 10 + c;
+            }
+            digits[g] = d;
         }
         int first = 0;
         while (first < n && digits[first] == 0) {
@@ -162,19 +205,166 @@ final class BinaryTuples {
         while (last > first && digits[last - 1] == 0) {
             last--;
         }
-        int weight = intGroups - 1 - first;
         int ndigits = last - first;
-        if (ndigits == 0) {
-            weight = 0;
-        }
+        int weight = ndigits == 0 ? 0 : intGroups - 1 - first;
         int32(8 + 2 * ndigits);
         int16(ndigits);
         int16(weight);
-        int16(v.signum() < 0 ? 0x4000 : 0);
-        int16(dscale);
+        int16(negative && ndigits > 0 ? 0x4000 : 0);
+        int16(fracLen);
         for (int i = first; i < last; i++) {
             int16(digits[i]);
         }
+        return true;
+    }
+
+    /**
+     * Appends a timestamp (or timestamptz) field from the text {@code YYYY-MM-DD HH:MM:SS[.f...]} (1 to 6 digits of
+     * fraction), read as UTC.
+     *
+     * @return false, having written nothing, when the text is not of that form or not a valid date and time (MySQL's
+     *         zero dates among them)
+     */
+    boolean timestampText(String text) {
+        int len = text.length();
+        if (len < 19 || len == 20 || len > 26 || text.charAt(10) != ' ' || text.charAt(13) != ':'
+                || text.charAt(16) != ':' || (len > 19 && text.charAt(19) != '.')) {
+            return false;
+        }
+        long days = epochDay(text);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        if (days == Long.MIN_VALUE || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0
+                || second > 59) {
+            return false;
+        }
+        int micros = 0;
+        if (len > 19) {
+            micros = digits(text, 20, len);
+            if (micros < 0) {
+                return false;
+            }
+            for (int i = len - 20; i < 6; i++) {
+                micros *= 10;
+            }
+        }
+        int32(8);
+        int64(((days * 86_400L + hour * 3600L + minute * 60L + second) * 1_000_000L + micros) - PG_EPOCH_MICROS);
+        return true;
+    }
+
+    /**
+     * Appends a date field from the text {@code YYYY-MM-DD}.
+     *
+     * @return false, having written nothing, when the text is not a valid date of that form (zero dates among them)
+     */
+    boolean dateText(String text) {
+        if (text.length() != 10) {
+            return false;
+        }
+        long days = epochDay(text);
+        if (days == Long.MIN_VALUE) {
+            return false;
+        }
+        int32(4);
+        int32((int) (days - PG_EPOCH_DAYS));
+        return true;
+    }
+
+    /**
+     * Appends a uuid field from its 36-character text.
+     *
+     * @return false, having written nothing, when the text is not a uuid's
+     */
+    boolean uuidText(String text) {
+        if (text.length() != 36 || text.charAt(8) != '-' || text.charAt(13) != '-' || text.charAt(18) != '-'
+                || text.charAt(23) != '-') {
+            return false;
+        }
+        long high = 0;
+        long low = 0;
+        int nibbles = 0;
+        for (int i = 0; i < 36; i++) {
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                continue;
+            }
+            int h = Character.digit(text.charAt(i), 16);
+            if (h < 0) {
+                return false;
+            }
+            if (nibbles++ < 16) {
+                high = (high << 4) | h;
+            } else {
+                low = (low << 4) | h;
+            }
+        }
+        int32(16);
+        int64(high);
+        int64(low);
+        return true;
+    }
+
+    /**
+     * Appends a text field from its UTF-8 bytes (text, varchar, char, json; jsonb with its version byte).
+     *
+     * @param oid  the column's type OID
+     * @param utf8 the value's UTF-8; null for NULL
+     */
+    void textBytes(int oid, byte[] utf8) {
+        if (utf8 == null) {
+            int32(-1);
+            return;
+        }
+        if (oid == 3802) {
+            int32(utf8.length + 1);
+            ensure(1);
+            buf[length++] = 1;
+        } else {
+            int32(utf8.length);
+        }
+        bytes(utf8);
+    }
+
+    /** @return the proleptic day since 1970-01-01 of {@code YYYY-MM-DD} at the text's start; Long.MIN_VALUE if none */
+    private static long epochDay(String text) {
+        if (text.charAt(4) != '-' || text.charAt(7) != '-') {
+            return Long.MIN_VALUE;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        if (year < 1 || month < 1 || month > 12 || day < 1 || day > monthLength(year, month)) {
+            return Long.MIN_VALUE;
+        }
+        // days from civil (Howard Hinnant's algorithm), as LocalDate.toEpochDay computes it
+        long y = month <= 2 ? year - 1 : year;
+        long era = Math.floorDiv(y, 400);
+        long yoe = y - era * 400;
+        long doy = (153L * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146_097 + doe - 719_468;
+    }
+
+    private static int monthLength(int year, int month) {
+        return switch (month) {
+            case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    /** @return the decimal number of the ASCII digits in [from, to); -1 when one is not a digit */
+    private static int digits(String text, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private void int16(int v) {

@@ -55,6 +55,7 @@ final class JdbcBatchStream extends QueuedBatchStream {
     private final List<JdbcReadPlan> plans;
     private final List<Column> columns;
     private final SourceTypes.Reader[] readers;
+    private final SourceTypes.FieldWriter[] writers;
     private final int batchSize;
     private final int[] oids;
     private final boolean binary;
@@ -64,18 +65,43 @@ final class JdbcBatchStream extends QueuedBatchStream {
     private volatile Connection connection;
     private volatile PreparedStatement statement;
 
-    JdbcBatchStream(TableRun run, JdbcSource source, List<JdbcReadPlan> plans, SourceTypes.Reader[] readers) {
+    /**
+     * @param readers per column, how its value is read
+     * @param writers per column, how its value is written from its text into binary tuples without a Java value;
+     *                null entries for none. Used for the columns a cursor or keyset page does not need (not the key,
+     *                not the bookmark), when the batches are binary
+     */
+    JdbcBatchStream(TableRun run, JdbcSource source, List<JdbcReadPlan> plans, SourceTypes.Reader[] readers,
+                    SourceTypes.FieldWriter[] writers) {
         super(run);
         this.source = source;
         this.plans = plans;
         this.columns = run.shape().columns();
         this.readers = readers;
+        this.writers = writers.clone();
+        for (String key : run.shape().primaryKey()) {
+            this.writers[run.shape().indexOf(key)] = null;
+        }
+        if (run.table().bookmark() != null) {
+            int bookmark = run.shape().indexOf(run.table().bookmark().toLowerCase(java.util.Locale.ROOT));
+            if (bookmark >= 0) {
+                this.writers[bookmark] = null;
+            }
+        }
         this.batchSize = run.table().batchSize();
         this.oids = columns.stream().mapToInt(Column::typeOid).toArray();
         this.binary = java.util.Arrays.stream(oids).allMatch(BinaryTuples::writes);
         this.plan = plans.get(0);
         int configured = run.table().options().readConnections();
         this.readConnections = configured > 0 ? configured : source.dialect().readConnections();
+    }
+
+    /**
+     * @return the writer the stream uses for column {@code index}; null when the column is read as a Java value (the
+     *         key, the bookmark, a column without a writer, or every column of record batches)
+     */
+    SourceTypes.FieldWriter writerOf(int index) {
+        return binary ? writers[index] : null;
     }
 
     @Override
@@ -139,17 +165,30 @@ final class JdbcBatchStream extends QueuedBatchStream {
             last = other.last;
         }
 
-        void add(Object[] row) {
+        /**
+         * Reads the result set's current row into the batch.
+         *
+         * @return the row's values; in binary batches, only those of columns without a writer (the key, the bookmark
+         *         and the types read as Java values), the others null
+         */
+        Object[] add(ResultSet rs) throws SQLException {
+            Object[] row = new Object[readers.length];
             if (binary) {
                 tuples.beginTuple(row.length);
                 for (int i = 0; i < row.length; i++) {
-                    tuples.field(oids[i], row[i]);
+                    SourceTypes.FieldWriter w = writers[i];
+                    if (w == null || !w.write(rs, i + 1, tuples)) {
+                        Object v = readers[i].read(rs, i + 1);
+                        row[i] = v;
+                        tuples.field(oids[i], v);
+                    }
                 }
                 bytes = tuples.length();
             } else {
                 Map<String, Object> record = new HashMap<>(row.length * 2);
                 for (int i = 0; i < row.length; i++) {
-                    Object v = row[i];
+                    Object v = readers[i].read(rs, i + 1);
+                    row[i] = v;
                     record.put(columns.get(i).name(), v);
                     bytes += v == null ? 0 : v instanceof String s ? s.length() : v instanceof byte[] b ? b.length : 8;
                 }
@@ -157,6 +196,7 @@ final class JdbcBatchStream extends QueuedBatchStream {
             }
             last = row;
             rows++;
+            return row;
         }
 
         RowData rowData() {
@@ -189,12 +229,7 @@ final class JdbcBatchStream extends QueuedBatchStream {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (!closed() && rs.next()) {
-                        Object[] row = new Object[readers.length];
-                        for (int i = 0; i < readers.length; i++) {
-                            row[i] = readers[i].read(rs, i + 1);
-                        }
-                        filling.add(row);
-                        last = row;
+                        last = filling.add(rs);
                         rows++;
                         if (filling.rows >= batchSize || filling.bytes >= MAX_BATCH_BYTES) {
                             held = emitHeld(held, cut(filling));
@@ -467,12 +502,7 @@ final class JdbcBatchStream extends QueuedBatchStream {
                     bind(ps, conditions);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (!ranges.stopping() && rs.next()) {
-                            Object[] row = new Object[readers.length];
-                            for (int i = 0; i < readers.length; i++) {
-                                row[i] = readers[i].read(rs, i + 1);
-                            }
-                            filling.add(row);
-                            last = row;
+                            last = filling.add(rs);
                             rows++;
                             if (filling.rows >= batchSize || filling.bytes >= MAX_BATCH_BYTES) {
                                 capacity = Math.max(capacity, filling.tuples == null ? 0 : filling.tuples.length());

@@ -62,6 +62,8 @@ public final class JdbcSource implements Source, KeySource {
     private String qualifiedTable;
     private final List<String> sourceNames = new ArrayList<>();
     private SourceTypes.Reader[] readers;
+    private SourceTypes.FieldWriter[] writers;
+    private final Set<Integer> selectedAsText = new HashSet<>();
 
     /**
      * @param spec    the mapping's source; never null
@@ -133,7 +135,8 @@ public final class JdbcSource implements Source, KeySource {
             List<JdbcReadPlan> plans = new JdbcReadPlanner(table, shape, dialect, sourceNames, bookmarkKind, coarse,
                     offset).plan(run.cursorStore().load(run.job(), table.tableName()), ceiling);
             run.estimate(-1);
-            JdbcBatchStream stream = new JdbcBatchStream(run, this, plans, readers);
+            JdbcBatchStream stream = new JdbcBatchStream(run, this, plans, readers, writers);
+            selectedAsText.removeIf(i -> stream.writerOf(i) == null);
             run.register(stream);
             stream.start();
             return stream;
@@ -166,6 +169,7 @@ public final class JdbcSource implements Source, KeySource {
         table.options().casts().forEach((k, v) -> casts.put(k.toLowerCase(Locale.ROOT), v));
         List<Column> columns = new ArrayList<>();
         List<SourceTypes.Reader> rs = new ArrayList<>();
+        List<SourceTypes.FieldWriter> ws = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (SourceColumn c : described) {
             String name = c.name().toLowerCase(Locale.ROOT);
@@ -196,6 +200,14 @@ public final class JdbcSource implements Source, KeySource {
             sourceNames.add(c.name());
             columns.add(new Column(name, type, SourceTypes.oid(type), c.notNull()));
             rs.add(SourceTypes.reader(dialect, type, utcLocal));
+            String natural = dialect.pgType(c);
+            natural = natural != null ? natural : SourceTypes.pgType(c);
+            SourceTypes.TextField text = dialect.textValues(c)
+                    ? SourceTypes.writer(SourceTypes.oid(type), SourceTypes.oid(natural)) : null;
+            ws.add(text == null ? null : text.writer());
+            if (text != null && text.selectText()) {
+                selectedAsText.add(ws.size() - 1);
+            }
         }
         if (!casts.isEmpty()) {
             String column = casts.keySet().iterator().next();
@@ -203,6 +215,7 @@ public final class JdbcSource implements Source, KeySource {
                     + String.join(", ", columns.stream().map(Column::name).toList()));
         }
         readers = rs.toArray(new SourceTypes.Reader[0]);
+        writers = ws.toArray(new SourceTypes.FieldWriter[0]);
         List<String> key = new ArrayList<>();
         if (table.primaryKey() != null) {
             key.add(table.primaryKey().toLowerCase(Locale.ROOT));
@@ -257,7 +270,11 @@ public final class JdbcSource implements Source, KeySource {
      * @return the page's SELECT
      */
     String select(List<JdbcReadPlan.Condition> conditions, List<Integer> order, int limit) {
-        List<String> selects = sourceNames.stream().map(dialect::quote).toList();
+        List<String> selects = new ArrayList<>();
+        for (int i = 0; i < sourceNames.size(); i++) {
+            String quoted = dialect.quote(sourceNames.get(i));
+            selects.add(selectedAsText.contains(i) ? dialect.asText(quoted) : quoted);
+        }
         return dialect.select(qualifiedTable, selects, conditions.stream().map(JdbcReadPlan.Condition::sql).toList(),
                 order.stream().map(i -> dialect.quote(sourceNames.get(i))).toList(), limit);
     }

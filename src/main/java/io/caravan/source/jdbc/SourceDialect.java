@@ -193,6 +193,26 @@ public class SourceDialect {
     }
 
     /**
+     * @param column a column of the table read
+     * @return true when the driver's {@code getString} gives the server's own text of the column's values (dates as
+     *         {@code YYYY-MM-DD HH:MM:SS.ffffff}, in the session's time zone) and, for characters, {@code getBytes}
+     *         their UTF-8, so that binary COPY fields are written from them without Java values in between
+     *         ({@link SourceTypes#writer}); false by default
+     */
+    public boolean textValues(SourceColumn column) {
+        return false;
+    }
+
+    /**
+     * @param quoted a quoted column
+     * @return the column's value as the server's text, for the writers of {@link SourceTypes#writer} that read it so
+     *         (dates and times); the column itself by default, as no default dialect has {@link #textValues}
+     */
+    public String asText(String quoted) {
+        return quoted;
+    }
+
+    /**
      * @return connections that read key ranges of a table at once when its {@code read_connections} is not given:
      *         1 by default (one connection, keyset pages in key order)
      */

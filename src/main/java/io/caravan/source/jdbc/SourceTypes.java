@@ -35,6 +35,88 @@ public final class SourceTypes {
     }
 
     /**
+     * Writes a value from a result set straight into binary COPY tuples, without making the Java value
+     * {@link Reader} gives.
+     */
+    @FunctionalInterface
+    interface FieldWriter {
+        /**
+         * @return true when the field was written; false, having written nothing, when the value must take the
+         *         {@link Reader} path (a text the writer does not recognise, such as MySQL's zero dates)
+         */
+        boolean write(ResultSet rs, int index, BinaryTuples out) throws SQLException;
+    }
+
+    /**
+     * How a column is written from its text.
+     *
+     * @param writer     writes the field
+     * @param selectText true when the column is selected as text ({@link SourceDialect#asText}), so that the
+     *                   writer reads the server's text with {@code getBytes}
+     */
+    record TextField(FieldWriter writer, boolean selectText) {
+    }
+
+    /**
+     * @param oid        the column's PostgreSQL type OID as read
+     * @param naturalOid the OID of the type the column maps to without a cast
+     * @return for a column whose {@link SourceDialect#textValues} holds, how to write it from the value's text:
+     *         character types and json from their UTF-8 bytes (when the column holds characters: its own type is one
+     *         of them or uuid), numeric and uuid from their text, date, timestamp and timestamptz from the text of the
+     *         column selected as text (MySQL's zero dates, {@code 0000-00-00}, as NULL, as the driver reads them);
+     *         null for other types (the value takes the {@link Reader} path)
+     */
+    static TextField writer(int oid, int naturalOid) {
+        return switch (oid) {
+            case 25, 1043, 1042, 114, 3802 -> switch (naturalOid) {
+                case 25, 1043, 1042, 114, 3802, 2950 -> new TextField((rs, i, out) -> {
+                    out.textBytes(oid, rs.getBytes(i));
+                    return true;
+                }, false);
+                default -> null;
+            };
+            case 1700 -> new TextField((rs, i, out) -> textOrNull(rs.getString(i), out, out::numericText), false);
+            case 2950 -> new TextField((rs, i, out) -> textOrNull(rs.getString(i), out, out::uuidText), false);
+            case 1082 -> switch (naturalOid) {
+                case 1082, 1114, 1184 -> new TextField((rs, i, out) -> temporal(rs.getBytes(i), out, out::dateText),
+                        true);
+                default -> null;
+            };
+            case 1114, 1184 -> switch (naturalOid) {
+                case 1082, 1114, 1184 -> new TextField((rs, i, out) -> temporal(rs.getBytes(i), out,
+                        out::timestampText), true);
+                default -> null;
+            };
+            default -> null;
+        };
+    }
+
+    /** Writes a date or timestamp from its ASCII text; a zero date as NULL. */
+    private static boolean temporal(byte[] ascii, BinaryTuples out, java.util.function.Predicate<String> write) {
+        if (ascii == null) {
+            out.field(0, null);
+            return true;
+        }
+        String text = new String(ascii, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (write.test(text)) {
+            return true;
+        }
+        if (text.startsWith("0000-00-00") && text.chars().noneMatch(c -> c >= '1' && c <= '9')) {
+            out.field(0, null);
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean textOrNull(String text, BinaryTuples out, java.util.function.Predicate<String> write) {
+        if (text == null) {
+            out.field(0, null);
+            return true;
+        }
+        return write.test(text);
+    }
+
+    /**
      * @param column a source column; never null
      * @return its PostgreSQL type ({@code format_type} text, e.g. {@code numeric(20,0)}); {@code text} for types
      *         without a rule
