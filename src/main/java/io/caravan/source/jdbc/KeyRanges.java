@@ -66,7 +66,7 @@ final class KeyRanges {
     synchronized void read(Range range, long rows) {
         if (range.high() != null) {
             seenRows += rows;
-            seenWidth += (double) range.high() - range.low();
+            seenWidth += range.high() - range.low(); // at most the width next() chose: no overflow
         }
     }
 

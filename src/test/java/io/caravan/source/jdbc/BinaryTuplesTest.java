@@ -35,6 +35,56 @@ class BinaryTuplesTest {
         assertThat(roundTrip(1700, new BigDecimal("1E+3"))).isEqualTo(new BigDecimal("1000"));
     }
 
+    private static Object fromText(int oid, java.util.function.BiPredicate<BinaryTuples, String> write, String text) {
+        BinaryTuples t = new BinaryTuples(16);
+        t.beginTuple(1);
+        if (!write.test(t, text)) {
+            assertThat(t.length()).as("nothing written for " + text).isEqualTo(2);
+            return "refused";
+        }
+        byte[] b = t.buffer();
+        int len = ((b[2] & 0xFF) << 24) | ((b[3] & 0xFF) << 16) | ((b[4] & 0xFF) << 8) | (b[5] & 0xFF);
+        assertThat(t.length()).isEqualTo(6 + len);
+        return PgBinaryCodec.decode(oid, b, 6, len);
+    }
+
+    @Test
+    void numericTextKeepsDigitsAndScaleAndRefusesOtherText() {
+        for (String n : new String[] {"0", "0.00", "-0.00", "1", "-1", "0.5", "-0.0001", "12345.678", "10000",
+                "100000000", "18446744073709551615", "-9999.9999", "0.000012300", "123456789.125", "+7.10", ".5"}) {
+            assertThat(fromText(1700, BinaryTuples::numericText, n)).as(n).isEqualTo(new BigDecimal(n));
+        }
+        for (String bad : new String[] {"", "-", "1e5", "1.2.3", " 1", "NaN", "1,5"}) {
+            assertThat(fromText(1700, BinaryTuples::numericText, bad)).as(bad).isEqualTo("refused");
+        }
+    }
+
+    @Test
+    void temporalAndUuidTextsDecodeAsTheirValues() {
+        assertThat(fromText(1114, BinaryTuples::timestampText, "2024-05-01 10:00:00.123456"))
+                .isEqualTo(LocalDateTime.of(2024, 5, 1, 10, 0, 0, 123_456_000));
+        assertThat(fromText(1114, BinaryTuples::timestampText, "2024-02-29 23:59:59.5"))
+                .isEqualTo(LocalDateTime.of(2024, 2, 29, 23, 59, 59, 500_000_000));
+        assertThat(fromText(1114, BinaryTuples::timestampText, "1900-01-01 00:00:00"))
+                .isEqualTo(LocalDateTime.of(1900, 1, 1, 0, 0));
+        assertThat(fromText(1114, BinaryTuples::timestampText, "0001-01-01 00:00:00.000"))
+                .isEqualTo(LocalDateTime.of(1, 1, 1, 0, 0));
+        assertThat(fromText(1184, BinaryTuples::timestampText, "9999-12-31 23:59:59.999999"))
+                .isEqualTo(OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000, ZoneOffset.UTC));
+        for (String bad : new String[] {"0000-00-00 00:00:00", "2024-05-00 10:00:00", "2023-02-29 00:00:00",
+                "2024-05-01T10:00:00", "2024-05-01 24:00:00", "2024-05-01 10:00:00.", "2024-05-01 10:00"}) {
+            assertThat(fromText(1114, BinaryTuples::timestampText, bad)).as(bad).isEqualTo("refused");
+        }
+        assertThat(fromText(1082, BinaryTuples::dateText, "1969-12-31")).isEqualTo(LocalDate.of(1969, 12, 31));
+        assertThat(fromText(1082, BinaryTuples::dateText, "2000-01-01")).isEqualTo(LocalDate.of(2000, 1, 1));
+        assertThat(fromText(1082, BinaryTuples::dateText, "0000-00-00")).isEqualTo("refused");
+        UUID u = UUID.randomUUID();
+        assertThat(fromText(2950, BinaryTuples::uuidText, u.toString())).isEqualTo(u);
+        assertThat(fromText(2950, BinaryTuples::uuidText, u.toString().toUpperCase(java.util.Locale.ROOT)))
+                .isEqualTo(u);
+        assertThat(fromText(2950, BinaryTuples::uuidText, u.toString().replace('-', 'x'))).isEqualTo("refused");
+    }
+
     @Test
     void everyOtherTypeRoundTrips() {
         assertThat(roundTrip(16, true)).isEqualTo(true);

@@ -16,6 +16,10 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -199,6 +203,105 @@ class MariaDbSourceIT {
         h.runOk(job);
         assertThat(h.rows(dst(), "SELECT count(*) FROM dw.orders GROUP BY migration_snapshot_date"
                 + " ORDER BY migration_snapshot_date")).containsExactly("250", "250");
+    }
+
+    /** Keys with gaps, a dense run, negative keys and far outliers: ranges of every density, some empty. */
+    void gappedEvents() throws SQLException {
+        maria("CREATE TABLE $db.events (id BIGINT PRIMARY KEY, title TEXT, amount DECIMAL(12,2), at DATETIME(6),"
+                        + " uid UUID, note VARCHAR(20))",
+                "INSERT INTO $db.events SELECT seq * 7, CONCAT('event ', seq), seq / 4, '2024-05-01 10:00:00'"
+                        + " + INTERVAL seq SECOND, UUID(), IF(seq % 5 = 0, NULL, 'n\u00fc') FROM seq_1_to_3000",
+                "INSERT INTO $db.events SELECT seq + 100000, 'dense', -seq, NULL, NULL, '' FROM seq_1_to_500",
+                "INSERT INTO $db.events VALUES (-5, 'negative', 0, '0000-00-00 00:00:00', NULL, 'x'),"
+                        + " (9000000000000000000, 'far', 1.00, '1970-01-01 00:00:00', NULL, 'y'),"
+                        + " (-9000000000000000000, 'far below', -1.00, '9999-12-31 23:59:59.999999', NULL, 'z')");
+    }
+
+    String eventRows(boolean source) throws SQLException {
+        if (!source) {
+            return String.join("\n", h.rows(dst(), "SELECT id, title, amount, to_char(at, 'YYYY-MM-DD HH24:MI:SS.US'),"
+                    + " uid, note FROM dw.events ORDER BY id")) + "\n";
+        }
+        StringBuilder sb = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(URL, new Properties()); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT id, title, amount, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), uid, note"
+                     + " FROM `" + db + "`.events ORDER BY id")) {
+            while (rs.next()) {
+                for (int i = 1; i <= 6; i++) {
+                    String v = rs.getString(i);
+                    sb.append(i > 1 ? "|" : "").append(v == null || v.startsWith("0000-00-00") ? "\u2205" : v);
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void keyRangesReadOnSeveralConnectionsArriveOnceInKeyOrder() throws Exception {
+        gappedEvents();
+        Path job = mapping("  - table_name: " + db + ".events\n    cron: self-managed\n    mode: logging\n"
+                + "    batch_size: 64\n    primary_key: id\n    primary_key_datatype: int\n    read_connections: 3\n");
+        PipelineHarness.Result r = h.runOk(job);
+        assertThat(eventRows(false)).isEqualTo(eventRows(true));
+        assertThat(r.out()).contains("3,503");
+        maria("INSERT INTO $db.events VALUES (9000000000000000001, 'newer', 2.00, NULL, NULL, NULL)");
+        r = h.runOk(job);
+        assertThat(r.out()).as("the cursor is the largest key: only the new row is read").containsPattern(
+                "succeeded\\s+1\\s");
+        assertThat(h.count(dst(), "SELECT count(*) FROM dw.events")).isEqualTo(3504);
+
+        Path dump = mapping("  - table_name: " + db + ".events\n    cron: self-managed\n    mode: dumping\n"
+                + "    batch_size: 100\n    read_connections: 4\n");
+        h.execute(dst(), "DROP TABLE dw.events");
+        h.runOk(dump);
+        assertThat(h.count(dst(), "SELECT count(DISTINCT id) FROM dw.events")).isEqualTo(3504);
+        assertThat(h.count(dst(), "SELECT count(*) FROM dw.events")).isEqualTo(3504);
+    }
+
+    @Test
+    void aKilledRangedReadResumesFromItsCursorWithEveryRowOnce() throws Exception {
+        maria("CREATE TABLE $db.orders (id BIGINT PRIMARY KEY, status VARCHAR(10) NOT NULL, updated_at DATETIME(6)"
+                        + " NOT NULL, KEY (updated_at, id))",
+                "INSERT INTO $db.orders SELECT seq * 3, 'new', NOW(6) - INTERVAL 1 HOUR + INTERVAL seq MICROSECOND"
+                        + " FROM seq_1_to_10000");
+        h.execute(dst(), "CREATE SCHEMA dw",
+                "CREATE TABLE dw.orders (id bigint PRIMARY KEY, status text, updated_at timestamp NOT NULL)",
+                "CREATE FUNCTION dw.slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.01);"
+                        + " RETURN NULL; END $$",
+                "CREATE TRIGGER slow AFTER INSERT ON dw.orders FOR EACH STATEMENT EXECUTE FUNCTION dw.slow()");
+        Path job = ordersMapping("syncing", "    bookmark: updated_at\n    read_connections: 4\n");
+        Files.writeString(job, Files.readString(job).replace("batch_size: 40", "batch_size: 100"));
+        runAndKill(job, () -> h.count(dst(), "SELECT count(*) FROM dw.orders") >= 3000);
+        maria("UPDATE $db.orders SET status = 'paid', updated_at = NOW(6) WHERE id % 1000 = 3");
+
+        PipelineHarness.Result r = h.runOk(job);
+
+        Matcher read = Pattern.compile("succeeded\\s+([\\d,]+)").matcher(r.out());
+        assertThat(read.find()).as(r.out()).isTrue();
+        assertThat(Long.parseLong(read.group(1).replace(",", ""))).as("the rerun resumes from the cursor")
+                .isLessThan(10_000 - 2000);
+        assertThat(h.count(dst(), "SELECT count(*) FROM dw.orders")).isEqualTo(10_000);
+        assertThat(h.rows(dst(), "SELECT id, status FROM dw.orders WHERE status = 'paid' ORDER BY id"))
+                .hasSize(10).allMatch(row -> row.endsWith("|paid"));
+        assertThat(h.count(dst(), "SELECT count(*) FROM dw.orders WHERE id % 3 <> 0 OR id > 30000")).isZero();
+    }
+
+    /** Starts {@code caravan run} in another JVM and kills it with SIGKILL once {@code when} holds. */
+    void runAndKill(Path job, BooleanSupplier when) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "io.caravan.cli.CaravanCli",
+                "run", job.toString(), "--state-dir", dir.resolve(".caravan").toString(), "--progress-seconds", "0")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("killed-run.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!when.getAsBoolean()) {
+            assertThat(p.isAlive()).as("the run ended before it could be killed").isTrue();
+            assertThat(System.nanoTime()).as("the run made no progress within 60 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        p.destroyForcibly();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("killed by SIGKILL").isEqualTo(137);
     }
 
     void deleteState() throws IOException {
