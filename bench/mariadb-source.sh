@@ -9,12 +9,14 @@
 #   b) pgloader: pgloader --with "prefetch rows = 10000" mysql://... pgsql://... (its default casts; creates the
 #                table, copies, indexes the key; with its default prefetch of 100,000 rows it exhausts its 1 GB
 #                heap on these rows)
-#   c) caravan:  caravan run, source_type mariadb, mode logging (keyset pages on id, cursor per batch), fresh state
+#   c) caravan:  caravan run, source_type mariadb, mode logging (keyset pages on id, cursor per batch), fresh state;
+#                key ranges read on READ_CONNECTIONS connections at once (the dialect's default when unset)
 # checks the row counts and prints rows/s and the ratio pgloader_s / caravan_s (target >= 3).
 #
 # Environment: PGHOST PGPORT PGUSER PGPASSWORD (PostgreSQL, defaults 127.0.0.1 5432 postgres); MARIADB_HOST
 # MARIADB_PORT (default 127.0.0.1 3306, user root without password); ROWS (default 2000000); CARAVAN_JAR;
-# CARAVAN_JAVA_OPTS; BENCH_STRICT=1 exits 3 when the target is missed.
+# CARAVAN_JAVA_OPTS; READ_CONNECTIONS (Caravan's read_connections); BENCH_STRICT=1 exits 3 when the target is missed.
+# Prints the load average before and after: other work on the machine slows every step.
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
@@ -49,6 +51,7 @@ if [[ $have != "$ROWS" ]]; then
   rm -f "$work/events.tsv"
 fi
 m -e "ANALYZE TABLE $MDB.events" >/dev/null
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log "warming MariaDB's buffer pool"
 m -N -e "SELECT count(*), sum(length(payload)), sum(length(note)) FROM $MDB.events" >/dev/null
 
@@ -102,7 +105,8 @@ tables:
     mode: logging
     batch_size: 10000
     primary_key: id
-    primary_key_datatype: int
+    primary_key_datatype: int${READ_CONNECTIONS:+
+    read_connections: $READ_CONNECTIONS}
 YAML
 rm -rf "$work/.caravan"
 t0=$(now)
@@ -124,8 +128,10 @@ ratio=$(awk -v a="$pgloader_s" -v b="$caravan_s" 'BEGIN { printf "%.2f", a / b }
 printf '\n%-34s %10s %10s\n' "MariaDB -> PostgreSQL, $ROWS rows" "seconds" "rows/s"
 printf '%-34s %10s %10s\n' "a) mariadb --batch | psql COPY" "$pipe_s" "$(rate "$ROWS" "$pipe_s")"
 printf '%-34s %10s %10s\n' "b) pgloader $(pgloader --version 2>/dev/null | awk 'NR == 1 {print $3}')" "$pgloader_s" "$(rate "$ROWS" "$pgloader_s")"
-printf '%-34s %10s %10s\n' "c) caravan (logging)" "$caravan_s" "$(rate "$ROWS" "$caravan_s")"
+printf '%-34s %10s %10s\n' "c) caravan (logging${READ_CONNECTIONS:+, $READ_CONNECTIONS conn.})" "$caravan_s" \
+  "$(rate "$ROWS" "$caravan_s")"
 printf '%-34s %10s  (target >= 3)\n' "pgloader_s / caravan_s" "$ratio"
+printf 'load average before: %s, after: %s\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ $BENCH_STRICT == 1 ]] && awk -v r="$ratio" 'BEGIN { exit !(r < 3) }'; then
   exit 3
 fi

@@ -151,9 +151,11 @@ class SourceKeysTest {
                     primary_key: id
                     primary_key_datatype: int
                     casts: {amount: "numeric(12,2)", flags: text}
+                    read_connections: 2
                 """);
 
         assertThat(job.source().url()).isEqualTo("127.0.0.1:3306");
+        assertThat(job.tables().get(0).options().readConnections()).isEqualTo(2);
         assertThat(job.tables().get(0).options().casts()).isEqualTo(Map.of("amount", "numeric(12,2)", "flags", "text"));
         assertThat(job.destinations().get("dw").schema()).isEqualTo("sql_shop_dms");
         assertThat(load("""
@@ -171,6 +173,16 @@ class SourceKeysTest {
                 tables:
                   - {table_name: orders, cron: self-managed, mode: dumping, casts: {a: text}}
                 """)).contains("tables[0].casts: unknown key");
+        assertThat(problems("""
+                source: {source_type: mariadb, url: "127.0.0.1:3306", db_name: shop, username: root}
+                tables:
+                  - {table_name: orders, cron: self-managed, mode: dumping, read_connections: 0}
+                """)).contains("tables[0].read_connections: must be 1 or more");
+        assertThat(problems("""
+                source: {source_type: pgsql, url: localhost, db_name: s}
+                tables:
+                  - {table_name: orders, cron: self-managed, mode: dumping, read_connections: 2}
+                """)).contains("tables[0].read_connections: unknown key");
     }
 
     private JobMapping load(String source) throws IOException {

@@ -75,7 +75,8 @@ class EmbeddedSourcesIT {
                 "INSERT INTO ORDERS SELECT X, 'new', X * 1.5, RANDOM_UUID(), LOCALTIMESTAMP - INTERVAL '1' DAY"
                         + " + X * INTERVAL '1' SECOND FROM SYSTEM_RANGE(1, 25)");
         PipelineHarness h = new PipelineHarness(dir, 1);
-        Path job = mapping(h, "h2", url, "mirroring", "");
+        // three connections read the initial phase's key ranges (batch_size 2: ranges of two keys)
+        Path job = mapping(h, "h2", url, "mirroring", "    read_connections: 3\n");
         h.runOk(job);
         assertThat(h.columnTypes(h.destinationDb(0), "dw.orders", true)).containsExactly("id bigint NOT NULL",
                 "status character varying(10) NOT NULL", "amount numeric(12,2)", "uid uuid",
