@@ -15,8 +15,10 @@
 #
 # Environment: PGHOST PGPORT PGUSER PGPASSWORD (PostgreSQL, defaults 127.0.0.1 5432 postgres); MARIADB_HOST
 # MARIADB_PORT (default 127.0.0.1 3306, user root without password); ROWS (default 2000000); CARAVAN_JAR;
-# CARAVAN_JAVA_OPTS; READ_CONNECTIONS (Caravan's read_connections); BENCH_STRICT=1 exits 3 when the target is missed.
-# Prints the load average before and after: other work on the machine slows every step.
+# CARAVAN_JAVA_OPTS; READ_CONNECTIONS (Caravan's read_connections); CARAVAN_STRICT=false maps JSON to text as
+# pgloader does (default true: jsonb); BENCH_STRICT=1 exits 3 when the target is missed.
+# Prints the load average before and after, and per step the CPU seconds of the client processes, of mariadbd and of
+# PostgreSQL's ended backends (when both servers run on this machine): other work on the machine slows every step.
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
@@ -29,6 +31,24 @@ MDB=bench_src
 work=$repo/bench/work/mariadb
 mkdir -p "$work"
 m() { mariadb -h "$MHOST" -P "$MPORT" -uroot "$@"; }
+# cpu_now: sets CPU to "children mariadbd postgres", CPU seconds so far (n/a for a server not on this machine); the
+# postmaster's reaped children are the backends of ended sessions. Not in a subshell: `times` reports this shell's.
+cpu_now() {
+  local kids mdb pg pm
+  times >"$work/times.txt"
+  kids=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' \
+    "$work/times.txt")
+  mdb=$(awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$(pgrep -x mariadbd || pgrep -x mysqld)/stat" 2>/dev/null \
+    || echo n/a)
+  pm=$(pgrep -o -x postgres || true)
+  pg=$(awk '{ printf "%.2f", ($16 + $17) / 100 }' "/proc/$pm/stat" 2>/dev/null || echo n/a)
+  CPU="$kids $mdb $pg"
+}
+cpu_used() {  # cpu_used "before" "after": prints the CPU seconds used in between
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
+    for (i = 1; i <= 3; i++) d[i] = (x[i] == "n/a" || y[i] == "n/a") ? "n/a" : sprintf("%.1f", y[i] - x[i]);
+    printf "client %s, mariadbd %s, postgres %s", d[1], d[2], d[3] }'
+}
 
 check_pg
 command -v mariadb >/dev/null || { echo "mariadb client not found" >&2; exit 2; }
@@ -60,12 +80,15 @@ log "a) mariadb --batch | psql COPY into bench_pipe"
 recreate_db bench_pipe
 q bench_pipe -c "$EVENTS_DDL"
 checkpoint bench_pipe
+cpu_now; c0=$CPU
 t0=$(now)
 m --batch --skip-column-names --default-character-set=utf8mb4 -e "SELECT id, uid, n, title, payload, amount,
     created_at, updated_at, note FROM $MDB.events" \
   | psql -X -q -v ON_ERROR_STOP=1 -d bench_pipe -c "SET TIME ZONE 'UTC'" \
       -c "COPY events ($COLS) FROM STDIN (NULL 'NULL')"
 pipe_s=$(elapsed "$t0" "$(now)")
+sleep 1
+cpu_now; pipe_cpu=$(cpu_used "$c0" "$CPU")
 log "a) $pipe_s s"
 
 # ---------------------------------------------------------------- b) pgloader
@@ -73,10 +96,13 @@ log "b) pgloader into bench_pgloader"
 recreate_db bench_pgloader
 checkpoint bench_pgloader
 pg_url="postgresql://$PGUSER${PGPASSWORD:+:$PGPASSWORD}@$PGHOST:$PGPORT/bench_pgloader"
+cpu_now; c0=$CPU
 t0=$(now)
 pgloader --no-ssl-cert-verification --with "prefetch rows = 10000" "mysql://root@$MHOST:$MPORT/$MDB" "$pg_url" >"$work/pgloader.log" 2>&1 \
   || { tail -n 30 "$work/pgloader.log" >&2; exit 1; }
 pgloader_s=$(elapsed "$t0" "$(now)")
+sleep 1
+cpu_now; pgloader_cpu=$(cpu_used "$c0" "$CPU")
 log "b) $pgloader_s s"
 
 # ---------------------------------------------------------------- c) Caravan
@@ -105,15 +131,19 @@ tables:
     mode: logging
     batch_size: 10000
     primary_key: id
-    primary_key_datatype: int${READ_CONNECTIONS:+
+    primary_key_datatype: int${CARAVAN_STRICT:+
+    strict: $CARAVAN_STRICT}${READ_CONNECTIONS:+
     read_connections: $READ_CONNECTIONS}
 YAML
 rm -rf "$work/.caravan"
+cpu_now; c0=$CPU
 t0=$(now)
 # shellcheck disable=SC2086
 ( cd "$work" && java ${CARAVAN_JAVA_OPTS:-} -jar "$jar" run events.yaml ) >"$work/caravan.log" 2>&1 \
   || { tail -n 30 "$work/caravan.log" >&2; exit 1; }
 caravan_s=$(elapsed "$t0" "$(now)")
+sleep 1
+cpu_now; caravan_cpu=$(cpu_used "$c0" "$CPU")
 log "c) $caravan_s s"
 
 # ---------------------------------------------------------------- check and report
@@ -128,10 +158,11 @@ ratio=$(awk -v a="$pgloader_s" -v b="$caravan_s" 'BEGIN { printf "%.2f", a / b }
 printf '\n%-34s %10s %10s\n' "MariaDB -> PostgreSQL, $ROWS rows" "seconds" "rows/s"
 printf '%-34s %10s %10s\n' "a) mariadb --batch | psql COPY" "$pipe_s" "$(rate "$ROWS" "$pipe_s")"
 printf '%-34s %10s %10s\n' "b) pgloader $(pgloader --version 2>/dev/null | awk 'NR == 1 {print $3}')" "$pgloader_s" "$(rate "$ROWS" "$pgloader_s")"
-printf '%-34s %10s %10s\n' "c) caravan (logging${READ_CONNECTIONS:+, $READ_CONNECTIONS conn.})" "$caravan_s" \
+printf '%-34s %10s %10s\n' "c) caravan (logging${READ_CONNECTIONS:+, $READ_CONNECTIONS conn.}${CARAVAN_STRICT:+, strict $CARAVAN_STRICT})" "$caravan_s" \
   "$(rate "$ROWS" "$caravan_s")"
 printf '%-34s %10s  (target >= 3)\n' "pgloader_s / caravan_s" "$ratio"
 printf 'load average before: %s, after: %s\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'CPU seconds a) %s\n            b) %s\n            c) %s\n' "$pipe_cpu" "$pgloader_cpu" "$caravan_cpu"
 if [[ $BENCH_STRICT == 1 ]] && awk -v r="$ratio" 'BEGIN { exit !(r < 3) }'; then
   exit 3
 fi
