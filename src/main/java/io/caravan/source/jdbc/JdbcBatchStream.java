@@ -51,6 +51,9 @@ final class JdbcBatchStream extends QueuedBatchStream {
     /** Cap on one batch's bytes, whatever batch_size says, so that wide rows cannot exhaust the heap. */
     static final int MAX_BATCH_BYTES = 64 << 20;
 
+    /** What a range's connection hands over: rows, then {@link #RANGE_END} or the exception that stopped it. */
+    private static final Object RANGE_END = new Object();
+
     private final JdbcSource source;
     private final List<JdbcReadPlan> plans;
     private final List<Column> columns;
@@ -273,11 +276,8 @@ final class JdbcBatchStream extends QueuedBatchStream {
         } ? key : -1;
     }
 
-    /** What a range's connection hands over: rows, then {@link #RANGE_END} or the exception that stopped it. */
-    private static final Object RANGE_END = new Object();
-
-    /** A range taken by a connection, and its rows in key order. */
-    private record TakenRange(KeyRanges.Range range, BlockingQueue<Object> out) {
+    /** A range taken by a connection's thread, and its rows in key order. */
+    private record TakenRange(KeyRanges.Range range, BlockingQueue<Object> out, Thread reader) {
     }
 
     /** The ranges of one plan: handed out in key order, and queued in that order for the reader thread. */
@@ -308,7 +308,7 @@ final class JdbcBatchStream extends QueuedBatchStream {
                     permits.release();
                     return null;
                 }
-                TakenRange t = new TakenRange(r, new ArrayBlockingQueue<>(1));
+                TakenRange t = new TakenRange(r, new ArrayBlockingQueue<>(1), Thread.currentThread());
                 ordered.add(t);
                 return t;
             }
@@ -364,7 +364,7 @@ final class JdbcBatchStream extends QueuedBatchStream {
                 }
                 Object item;
                 while (!closed() && (item = taken.out().poll(200, TimeUnit.MILLISECONDS)) != RANGE_END) {
-                    if (item == null && threads.stream().noneMatch(Thread::isAlive) && taken.out().isEmpty()) {
+                    if (item == null && !taken.reader().isAlive() && taken.out().isEmpty()) {
                         throw new SQLException("the connection reading keys from " + taken.range().low()
                                 + " stopped before the end of its range");
                     } else if (item instanceof Filling rows) {
@@ -386,6 +386,8 @@ final class JdbcBatchStream extends QueuedBatchStream {
                         throw e;
                     } else if (item instanceof RuntimeException e) {
                         throw e;
+                    } else if (item instanceof Error e) {
+                        throw e;
                     }
                 }
                 ranges.permits.release();
@@ -399,6 +401,9 @@ final class JdbcBatchStream extends QueuedBatchStream {
             return held;
         } finally {
             ranges.stopped = true;
+            if (threads.stream().anyMatch(Thread::isAlive)) {
+                workers.forEach(RangeWorker::close);
+            }
             for (Thread t : threads) {
                 t.join(TimeUnit.SECONDS.toMillis(10));
             }
@@ -459,7 +464,7 @@ final class JdbcBatchStream extends QueuedBatchStream {
                         return;
                     }
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
                 if (taken != null && !ranges.stopping()) {
                     try {
                         ranges.put(taken, e);

@@ -290,8 +290,8 @@ class MariaDbSourceIT {
     /** Starts {@code caravan run} in another JVM and kills it with SIGKILL once {@code when} holds. */
     void runAndKill(Path job, BooleanSupplier when) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "io.caravan.cli.CaravanCli",
-                "run", job.toString(), "--state-dir", dir.resolve(".caravan").toString(), "--progress-seconds", "0")
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                "io.caravan.cli.CaravanCli", "run", job.toString(), "--state-dir", dir.resolve(".caravan").toString(), "--progress-seconds", "0")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("killed-run.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!when.getAsBoolean()) {
