@@ -264,7 +264,7 @@ class MariaDbSourceIT {
         maria("CREATE TABLE $db.orders (id BIGINT PRIMARY KEY, status VARCHAR(10) NOT NULL, updated_at DATETIME(6)"
                         + " NOT NULL, KEY (updated_at, id))",
                 "INSERT INTO $db.orders SELECT seq * 3, 'new', NOW(6) - INTERVAL 1 HOUR + INTERVAL seq MICROSECOND"
-                        + " FROM seq_1_to_10000");
+                        + " FROM seq_1_to_20000");
         h.execute(dst(), "CREATE SCHEMA dw",
                 "CREATE TABLE dw.orders (id bigint PRIMARY KEY, status text, updated_at timestamp NOT NULL)",
                 "CREATE FUNCTION dw.slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.01);"
@@ -272,19 +272,21 @@ class MariaDbSourceIT {
                 "CREATE TRIGGER slow AFTER INSERT ON dw.orders FOR EACH STATEMENT EXECUTE FUNCTION dw.slow()");
         Path job = ordersMapping("syncing", "    bookmark: updated_at\n    read_connections: 4\n");
         Files.writeString(job, Files.readString(job).replace("batch_size: 40", "batch_size: 100"));
-        runAndKill(job, () -> h.count(dst(), "SELECT count(*) FROM dw.orders") >= 3000);
+        runAndKill(job, () -> h.count(dst(), "SELECT count(*) FROM dw.orders") >= 11_000);
         maria("UPDATE $db.orders SET status = 'paid', updated_at = NOW(6) WHERE id % 1000 = 3");
 
         PipelineHarness.Result r = h.runOk(job);
 
         Matcher read = Pattern.compile("succeeded\\s+([\\d,]+)").matcher(r.out());
         assertThat(read.find()).as(r.out()).isTrue();
+        // as in KillRecoveryIT: the cursor moves with durable batches (every quarter second) and the embedded cursor
+        // store may lose its last half second of commits to a kill, so those batches are read again
         assertThat(Long.parseLong(read.group(1).replace(",", ""))).as("the rerun resumes from the cursor")
-                .isLessThan(10_000 - 2000);
-        assertThat(h.count(dst(), "SELECT count(*) FROM dw.orders")).isEqualTo(10_000);
+                .isLessThan(20_000 - 2000);
+        assertThat(h.count(dst(), "SELECT count(*) FROM dw.orders")).isEqualTo(20_000);
         assertThat(h.rows(dst(), "SELECT id, status FROM dw.orders WHERE status = 'paid' ORDER BY id"))
-                .hasSize(10).allMatch(row -> row.endsWith("|paid"));
-        assertThat(h.count(dst(), "SELECT count(*) FROM dw.orders WHERE id % 3 <> 0 OR id > 30000")).isZero();
+                .hasSize(20).allMatch(row -> row.endsWith("|paid"));
+        assertThat(h.count(dst(), "SELECT count(*) FROM dw.orders WHERE id % 3 <> 0 OR id > 60000")).isZero();
     }
 
     /** Starts {@code caravan run} in another JVM and kills it with SIGKILL once {@code when} holds. */
