@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * key order a single connection reads them in, each with the cursor of its last row: a batch's cursor commits only
  * rows of that batch and of those before it, and a killed run replays only what follows its last committed cursor.
  * Memory: at most {@code read_connections + 1} ranges are taken and not yet handed over, each holding at most two
- * batches' rows (one queued, one being filled), plus the three batches of {@link QueuedBatchStream}.
+ * pieces of a batch's rows (one queued, one being filled), a piece being at most {@code batch_size} rows and
+ * {@link #MAX_BATCH_BYTES} / {@code read_connections} bytes, plus the three batches of {@link QueuedBatchStream}.
  */
 final class JdbcBatchStream extends QueuedBatchStream {
 
@@ -489,6 +490,7 @@ final class JdbcBatchStream extends QueuedBatchStream {
                     : new JdbcReadPlan.Condition(name + " < ?", List.of(keyValue(taken.range().high())));
             JdbcReadPlan.Condition from = new JdbcReadPlan.Condition(name + " >= ?", List.of(low));
             int page = (int) Math.min(Integer.MAX_VALUE, (long) PAGE_BATCHES * batchSize);
+            int pieceBytes = Math.max(1 << 20, MAX_BATCH_BYTES / readConnections);
             List<Integer> order = List.of(ranges.key);
             long total = 0;
             Filling filling = new Filling(capacity);
@@ -509,7 +511,7 @@ final class JdbcBatchStream extends QueuedBatchStream {
                         while (!ranges.stopping() && rs.next()) {
                             last = filling.add(rs);
                             rows++;
-                            if (filling.rows >= batchSize || filling.bytes >= MAX_BATCH_BYTES) {
+                            if (filling.rows >= batchSize || filling.bytes >= pieceBytes) {
                                 capacity = Math.max(capacity, filling.tuples == null ? 0 : filling.tuples.length());
                                 if (!ranges.put(taken, filling)) {
                                     return total;
