@@ -11,6 +11,7 @@ import io.caravan.mapping.MappingLoader;
 import io.caravan.mapping.Problem;
 import io.caravan.mapping.Settings;
 import io.caravan.mapping.SettingsLoader;
+import io.caravan.route.RouteFiles;
 import io.caravan.route.RouteGenerator;
 import io.caravan.runtime.CaravanRuntime;
 import io.caravan.runtime.RunTracker;
