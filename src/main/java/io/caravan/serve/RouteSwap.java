@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kamelet.KameletEndpoint;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
@@ -34,9 +36,9 @@ import java.util.Set;
 /**
  * Replaces the routes of one Camel YAML DSL file in a running context by those of the file's new text, touching only
  * the routes whose definition changed (compared as YAML trees, by route id). A route without an id, or a changed
- * {@code beans} entry it names, or any other changed top-level entry, counts as changed. A route's kamelet routes
- * go and come with it. The new text is parsed before anything stops; when the new routes fail to start, the old
- * ones are put back.
+ * {@code beans} entry it names, or any other changed top-level entry, counts as changed. A route's kamelet routes go
+ * with it once no other route uses them. The new text is parsed before anything stops; when the new routes fail to
+ * start, the old ones are put back.
  */
 final class RouteSwap {
 
@@ -278,41 +280,66 @@ final class RouteSwap {
         }
     }
 
+    /**
+     * Stops and removes the routes, then every kamelet route no route uses any more. A sink kamelet's route can be
+     * shared: routes with the same {@code to: kamelet:...} URI share one endpoint, hence one kamelet route, which
+     * stays while one of them runs.
+     */
     private void remove(Collection<String> ids) throws Exception {
         List<RouteDefinition> defs = new ArrayList<>();
         for (String id : ids) {
             RouteDefinition d = model.getRouteDefinition(id);
             if (d != null) {
                 defs.add(d);
-                defs.addAll(kameletRoutesOf(id));
             }
         }
-        // routes that consume from outside first (a timer, the table's poller in a source kamelet), so that
-        // in-flight exchanges finish before the routes they call stop
-        for (RouteDefinition d : defs) {
-            if (!isKameletInput(d)) {
+        // first the routes that poll the tables (in source kamelets), so that their in-flight exchanges finish
+        // before the routes they call stop
+        for (RouteDefinition d : model.getRouteDefinitions()) {
+            if (isFromKamelet(d) && !isKameletInput(d) && ids.contains(parentOf(d))) {
                 ctx.getRouteController().stopRoute(d.getId());
             }
         }
         model.removeRouteDefinitions(defs);
+        removeUnusedKameletRoutes();
+    }
+
+    /** Removes kamelet routes whose kamelet endpoint is gone (Camel drops an endpoint with the last route using it). */
+    private void removeUnusedKameletRoutes() throws Exception {
+        while (true) {
+            Set<String> used = new LinkedHashSet<>();
+            for (Endpoint e : ctx.getEndpoints()) {
+                if (e instanceof KameletEndpoint k && !isVirtual(k.getEndpointUri())) {
+                    used.add(k.getRouteId());
+                }
+            }
+            List<RouteDefinition> unused = model.getRouteDefinitions().stream()
+                    .filter(d -> isFromKamelet(d) && !used.contains(d.getId())).toList();
+            if (unused.isEmpty()) {
+                return;
+            }
+            model.removeRouteDefinitions(unused);
+        }
+    }
+
+    /** @return whether the URI is one of the endpoints inside a kamelet that stand for its caller */
+    private static boolean isVirtual(String uri) {
+        return uri.startsWith("kamelet://source") || uri.startsWith("kamelet://sink")
+                || uri.startsWith("kamelet:source") || uri.startsWith("kamelet:sink");
+    }
+
+    private static boolean isFromKamelet(RouteDefinition d) {
+        return Boolean.TRUE.equals(d.isKamelet()) && parentOf(d) != null;
+    }
+
+    private static String parentOf(RouteDefinition d) {
+        Map<String, Object> params = d.getTemplateParameters();
+        return params == null ? null : (String) params.get(PARENT_ROUTE_ID);
     }
 
     private static boolean isKameletInput(RouteDefinition d) {
         String uri = d.getInput() == null ? "" : d.getInput().getEndpointUri();
         return uri != null && uri.startsWith("kamelet:");
-    }
-
-    /** @return the routes made from kamelets for the route (and for those, recursively) */
-    private List<RouteDefinition> kameletRoutesOf(String routeId) {
-        List<RouteDefinition> out = new ArrayList<>();
-        for (RouteDefinition d : model.getRouteDefinitions()) {
-            Map<String, Object> params = d.getTemplateParameters();
-            if (Boolean.TRUE.equals(d.isKamelet()) && params != null && routeId.equals(params.get(PARENT_ROUTE_ID))) {
-                out.add(d);
-                out.addAll(kameletRoutesOf(d.getId()));
-            }
-        }
-        return out;
     }
 
     private void add(Parsed parsed, List<RouteDefinition> routes) throws Exception {
