@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.Route;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -107,9 +109,9 @@ final class RouteSwap {
      * @param newText the file's new text; null when the file was deleted
      * @param forced  ids of routes to restart even when their definition did not change; never null
      * @return what changed
-     * @throws RefusedEdit when the new text is invalid; nothing was changed
-     * @throws Exception   when the new routes could not start; the old ones were put back (or the failure to do so
-     *                     logged)
+     * @throws RefusedEdit when the new text is invalid (nothing was changed) or its routes cannot start (the old
+     *                    routes were put back, or the failure to do so logged)
+     * @throws Exception   when the old routes could not be stopped
      */
     Result swap(String oldText, String newText, Set<String> forced) throws Exception {
         Parsed next = newText == null ? new Parsed(List.of(), List.of(), List.of()) : parse(newText);
@@ -129,9 +131,28 @@ final class RouteSwap {
             add(next, toAdd);
         } catch (Exception e) {
             rollBack(toAdd, toRemove, oldText);
-            throw e;
+            throw cannotStart(e, toAdd);
         }
         return result(toRemove, toAdd);
+    }
+
+    /** @return the failure named by the file, the failing route's line and id, and the deepest cause's message */
+    private RefusedEdit cannotStart(Exception e, List<RouteDefinition> added) {
+        String id = null;
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FailedToCreateRouteException f && id == null) {
+                id = f.getRouteId();
+            } else if (t instanceof FailedToStartRouteException f && id == null) {
+                id = f.getRouteId();
+            }
+            root = t;
+        }
+        String routeId = id;
+        int line = added.stream().filter(r -> Objects.equals(routeId, r.getId()))
+                .mapToInt(RouteDefinition::getLineNumber).filter(n -> n > 0).findFirst().orElse(1);
+        return new RefusedEdit(shownName + ":" + line + ":1 " + (id == null ? "" : "route " + id + " ")
+                + "cannot start: " + root.getMessage(), e);
     }
 
     private Result result(List<String> removed, List<RouteDefinition> added) {

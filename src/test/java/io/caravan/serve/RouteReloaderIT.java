@@ -140,6 +140,14 @@ class RouteReloaderIT {
         assertThat(lastReload().removed()).containsExactly("a2");
         assertThat(kameletRoutesOf("a2")).as("the kamelet route of a removed route").isEmpty();
 
+        int refusals = reloads.size();
+        Files.writeString(a, "- route:\n    id: a1\n    from:\n      uri: nosuch:x\n");
+        await("the edit that cannot start refused", () -> reloads.size() > refusals && lastReload().error() != null);
+        assertThat(lastReload().error()).startsWith(a + ":1:1 route a1 cannot start: ").contains("nosuch")
+                .contains("previous routes keep running");
+        assertThat(started("a1")).as("the previous a1 put back").isTrue();
+        assertThat(ctx.getRoute("a1").getEndpoint().getEndpointUri()).contains("period=200");
+
         Files.writeString(routes.resolve("c.yaml"), timerRoute("c1", 100, ""));
         await("a new file loaded", () -> started("c1"));
 
@@ -258,14 +266,20 @@ class RouteReloaderIT {
         long end = System.currentTimeMillis() + TIMEOUT_MS;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > end) {
-                fail("not within " + TIMEOUT_MS + " ms: " + what + "; reloads: " + reloads + "; routes: " + ctx.getRoutes()
-                        .stream().map(r -> r.getRouteId() + " " + r.getEndpoint().getEndpointUri() + " "
-                                + ctx.getRouteController().getRouteStatus(r.getRouteId())).toList()
-                        + (runtime == null ? "" : "; runs: " + runtime.tracker().finishedRuns().stream()
-                        .map(r -> r.table().tableName() + " " + r.status()).toList() + " "
-                        + runtime.tracker().failuresBeforeStart() + " running " + runtime.tracker().runningRuns()));
+                fail("not within " + TIMEOUT_MS + " ms: " + what + "; reloads: " + reloads + "; " + state());
             }
             Thread.sleep(50);
         }
+    }
+
+    /** @return the routes and runs, for a failure message */
+    private String state() {
+        List<String> routes = ctx.getRoutes().stream().map(r -> r.getRouteId() + " "
+                + r.getEndpoint().getEndpointUri() + " " + ctx.getRouteController().getRouteStatus(r.getRouteId()))
+                .toList();
+        List<String> runs = runtime.tracker().finishedRuns().stream()
+                .map(r -> r.table().tableName() + " " + r.status()).toList();
+        return "routes: " + routes + "; finished runs: " + runs + "; running: "
+                + runtime.tracker().runningRuns().size();
     }
 }
