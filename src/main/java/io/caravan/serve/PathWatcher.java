@@ -64,8 +64,10 @@ final class PathWatcher implements AutoCloseable {
             for (Path p : watched) {
                 if (Files.isDirectory(p)) {
                     registerTree(p);
-                } else {
+                } else if (Files.isDirectory(p.getParent())) {
                     register(p.getParent());
+                } else {
+                    LOG.warn("{} does not exist: not watched", p);
                 }
             }
         } catch (IOException e) {
@@ -143,7 +145,8 @@ final class PathWatcher implements AutoCloseable {
                 continue;
             }
             Path file = dir.resolve((Path) event.context()).toAbsolutePath().normalize();
-            if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(file) && isUnderDir(file)) {
+            if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(file)
+                    && (isUnderDir(file) || watched.contains(file))) {
                 newDirectory(file);
             } else if (isWatched(file)) {
                 touch(file);

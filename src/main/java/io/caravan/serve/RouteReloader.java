@@ -119,8 +119,14 @@ public final class RouteReloader extends ServiceSupport {
     @Override
     protected void doStart() {
         watcher = new PathWatcher(watched, this::accepts, QUIET_MILLIS, this::changed);
+        List<Path> files = watcher.everyFile();
         Map<String, String> keys = generatedMappingKeys();
-        for (Path f : watcher.everyFile()) {
+        for (Path f : files) {
+            if (RouteFiles.isRouteFile(f)) {
+                addMappingKeys(f, keys);
+            }
+        }
+        for (Path f : files) {
             remember(f, keys);
         }
         watcher.start();
@@ -161,15 +167,29 @@ public final class RouteReloader extends ServiceSupport {
             return keys;
         }
         try (var s = Files.list(generatedDir)) {
-            for (Path g : s.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-                for (Path m : RouteFiles.referencedMappings(g)) {
-                    keys.put(m.toAbsolutePath().normalize().toString(), m.toString());
-                }
-            }
-        } catch (IOException | MappingException e) {
-            LOG.warn("cannot read the generated routes in {}: {}", generatedDir, e.getMessage());
+            s.filter(p -> p.toString().endsWith(".yaml")).forEach(g -> addMappingKeys(g, keys));
+        } catch (IOException e) {
+            LOG.warn("cannot list the generated routes in {}: {}", generatedDir, e.getMessage());
         }
         return keys;
+    }
+
+    /** Adds, for each mapping the route file names, its absolute path to the path as the file writes it. */
+    private static void addMappingKeys(Path routeFile, Map<String, String> keys) {
+        try {
+            for (Path m : RouteFiles.referencedMappings(routeFile)) {
+                keys.put(m.toAbsolutePath().normalize().toString(), m.toString());
+            }
+        } catch (MappingException e) {
+            LOG.warn("cannot read {}: {}", shown(routeFile), e.getMessage());
+        }
+    }
+
+    /** @return the path the runtime knows a new mapping by: as a watched route file names it, else as shown */
+    private String keyFor(Path mapping) {
+        Map<String, String> keys = new HashMap<>();
+        routeTexts.keySet().forEach(r -> addMappingKeys(r, keys));
+        return keys.getOrDefault(mapping.toString(), shown(mapping));
     }
 
     private void changed(Set<Path> files) {
@@ -217,13 +237,21 @@ public final class RouteReloader extends ServiceSupport {
 
     private void mappingChanged(Path f) throws Exception {
         MappingState old = mappings.get(f);
-        String key = old != null ? old.key() : shown(f);
+        String key = old != null ? old.key() : keyFor(f);
         JobMapping m;
         try {
             m = MappingLoader.load(Path.of(key));
         } catch (MappingException e) {
             List<String> lines = e.problems().stream().map(Problem::format).toList();
             refuse(f, shown(f) + ": invalid, the previous version keeps running:\n" + String.join("\n", lines));
+            return;
+        }
+        if (isReferenced(f)) {
+            runtime.register(key, m);
+            mappings.put(f, new MappingState(key, m));
+            LOG.info("Reloaded {} (changed): route files name it, so its tables {} use it from their next run",
+                    shown(f), changedTables(old == null ? null : old.mapping(), m));
+            notify(new Reload(f, List.of(), List.of(), List.of(), null));
             return;
         }
         checkJobName(f, m);
@@ -233,6 +261,21 @@ public final class RouteReloader extends ServiceSupport {
         }
         swapMapping(f, key, old == null ? null : old.mapping(), m);
         mappings.put(f, new MappingState(key, m));
+    }
+
+    /** @return whether a watched route file names the mapping (its routes are that file's, none are generated) */
+    private boolean isReferenced(Path mapping) {
+        for (Path r : routeTexts.keySet()) {
+            try {
+                if (RouteFiles.referencedMappings(r).stream()
+                        .anyMatch(m -> m.toAbsolutePath().normalize().equals(mapping))) {
+                    return true;
+                }
+            } catch (MappingException e) {
+                LOG.warn("cannot read {}: {}", shown(r), e.getMessage());
+            }
+        }
+        return false;
     }
 
     private void checkJobName(Path f, JobMapping m) throws RouteSwap.RefusedEdit {
@@ -272,6 +315,12 @@ public final class RouteReloader extends ServiceSupport {
 
     private void mappingDeleted(Path f) throws Exception {
         MappingState old = mappings.remove(f);
+        if (isReferenced(f)) {
+            runtime.unregister(old.key());
+            LOG.warn("{} was deleted but route files name it; their tables fail from their next run", shown(f));
+            notify(new Reload(f, List.of(), List.of(), List.of(), null));
+            return;
+        }
         Path generated = generatedDir.resolve(old.mapping().name() + ".yaml");
         RouteSwap.Result r = new RouteSwap(ctx, generated, shown(generated)).swap(read(generated), null, Set.of());
         Files.deleteIfExists(generated);

@@ -227,6 +227,28 @@ class RouteReloaderIT {
         assertThat(ctx.getRoutes()).extracting(Route::getRouteId).containsExactly("other");
     }
 
+    @Test
+    void mappingNamedByARouteFileIsRegisteredWithoutGeneratingRoutes() throws Exception {
+        runtime = new CaravanRuntime(Settings.defaults(), dir.resolve(".caravan"));
+        Path mappings = Files.createDirectories(dir.resolve("mappings"));
+        Path mapping = Files.writeString(mappings.resolve("shop.yaml"), "source:\n  source_type: pgsql\n"
+                + "  url: localhost:5432\n  db_name: shop\n  username: u\ndestination:\n  w:\n"
+                + "    destination_type: pgsql\n    url: localhost:5432\n    db_name: dw\ntables:\n" + tables(40));
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Path r = Files.writeString(routes.resolve("shop.yaml"), timerRoute("r1", 100, "        - to:\n"
+                + "            uri: kamelet:tick-sink\n            parameters: {tag: t, mapping: " + mapping + "}\n"));
+        serve(List.of(r), List.of(mappings, routes));
+        Route r1 = ctx.getRoute("r1");
+        assertThat(runtime.mapping(mapping.toString()).table("orders").batchSize()).isEqualTo(40);
+
+        Files.writeString(mapping, Files.readString(mapping).replace("batch_size: 40", "batch_size: 9"));
+        await("the mapping registered again", () -> !reloads.isEmpty());
+        assertThat(lastReload().error()).isNull();
+        assertThat(runtime.mapping(mapping.toString()).table("orders").batchSize()).isEqualTo(9);
+        assertThat(ctx.getRoute("r1")).isSameAs(r1);
+        assertThat(dir.resolve(".caravan/generated/shop.yaml")).doesNotExist();
+    }
+
     private static String tables(int ordersBatch) {
         return "  - table_name: orders\n    cron: self-managed\n    mode: syncing\n    batch_size: " + ordersBatch
                 + "\n    bookmark: updated_at\n    primary_key: id\n    primary_key_datatype: int\n"
