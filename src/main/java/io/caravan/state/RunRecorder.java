@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
  * Records every table run in a {@link RunStore}: {@link RunRecord#of} the run when it starts (status
  * {@code running}) and again when it ends, replacing the first record. The store is written on the run's thread, so a
  * run's record is there once its listeners have returned. A store that fails (down, closed, full) is logged at WARN
- * with the run's job, table and id, and never fails the run: the run goes on without its statistics.
+ * with the run's job, table and id (the stack trace at DEBUG), and never fails the run: the run goes on without its
+ * statistics.
  */
 public final class RunRecorder implements RunListener {
 
@@ -36,8 +37,10 @@ public final class RunRecorder implements RunListener {
         try {
             store.save(RunRecord.of(run));
         } catch (RuntimeException e) {
+            // one line per failure: a store that is down fails every save, and the message names the cause
             LOG.warn("Run statistics: cannot record the {} of run {} (job {}, table {}); the run goes on: {}", when,
-                    safe(run::id), safe(run::job), safe(() -> run.table().tableName()), e.toString(), e);
+                    safe(run::id), safe(run::job), safe(() -> run.table().tableName()), e.toString());
+            LOG.debug("Run statistics: the failure's stack trace", e);
         }
     }
 
