@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A {@link RunStore} in a MongoDB collection, the seed's {@code dashboard_store} ({@code url}, {@code db_name},
@@ -40,7 +42,7 @@ public final class MongoRunStore implements RunStore {
 
     /** Server selection timeout when the URL sets none: a store that is down fails a save in 5 s, not 30 s. */
     static final int SERVER_SELECTION_SECONDS = 5;
-    private static final java.util.regex.Pattern AUTH_SOURCE = java.util.regex.Pattern.compile("[?&]authSource=([^&]+)");
+    private static final Pattern AUTH_SOURCE = Pattern.compile("[?&]authSource=([^&]+)");
 
     private final MongoClient client;
     private final MongoCollection<Document> runs;
@@ -80,7 +82,7 @@ public final class MongoRunStore implements RunStore {
             ConnectionString connection = new ConnectionString(url);
             MongoClientSettings.Builder settings = MongoClientSettings.builder().applyConnectionString(connection);
             if (user != null && !user.isEmpty()) {
-                java.util.regex.Matcher source = AUTH_SOURCE.matcher(url);
+                Matcher source = AUTH_SOURCE.matcher(url);
                 settings.credential(MongoCredential.createCredential(user, source.find() ? source.group(1) : "admin",
                         (password == null ? "" : password).toCharArray()));
             }

@@ -5,6 +5,9 @@ import io.caravan.runtime.RunListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Objects;
+import java.util.function.Supplier;
+
 /**
  * Records every table run in a {@link RunStore}: {@link RunRecord#of} the run when it starts (status
  * {@code running}) and again when it ends, replacing the first record. The store is written on the run's thread, so a
@@ -20,7 +23,7 @@ public final class RunRecorder implements RunListener {
 
     /** @param store where runs are saved; never null; closed by its owner, not by the recorder */
     public RunRecorder(RunStore store) {
-        this.store = java.util.Objects.requireNonNull(store, "store");
+        this.store = Objects.requireNonNull(store, "store");
     }
 
     @Override
@@ -45,7 +48,7 @@ public final class RunRecorder implements RunListener {
     }
 
     /** @return the value, or {@code ?} when even reading it fails (a run half built) */
-    private static String safe(java.util.function.Supplier<String> value) {
+    private static String safe(Supplier<String> value) {
         try {
             return value.get();
         } catch (RuntimeException e) {

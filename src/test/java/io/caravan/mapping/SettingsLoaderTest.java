@@ -102,7 +102,8 @@ class SettingsLoaderTest {
                 """);
 
         assertThat(SettingsLoader.load(file).dashboardStore()).containsExactly(
-                Map.entry("url", "mongodb://stats.example.com:27017/?authSource=admin"), Map.entry("username", "caravan"),
+                Map.entry("url", "mongodb://stats.example.com:27017/?authSource=admin"),
+                Map.entry("username", "caravan"),
                 Map.entry("password", "${env:STATS_PASSWORD}"), Map.entry("db_name", "dms"),
                 Map.entry("collection_name", "run_stats"));
     }
