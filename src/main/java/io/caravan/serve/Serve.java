@@ -51,6 +51,7 @@ public final class Serve implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Main main;
     private volatile Throwable failure;
+    private volatile ClusterLeadership leadership;
 
     /**
      * The files a serve process loads.
@@ -84,6 +85,7 @@ public final class Serve implements AutoCloseable {
             runtime.register(all.get(i).toString(), mappings.get(i));
         }
         runtime.serve(options);
+        runtime.addListener(new RunLog());
     }
 
     /** @return the runtime shared by the routes; never null */
@@ -130,7 +132,24 @@ public final class Serve implements AutoCloseable {
         main = CaravanMain.create(runtime, routeFiles);
         main.addMainListener(new MainListenerSupport() {
             @Override
+            public void afterConfigure(BaseMainSupport support) {
+                if (settings.cluster().lock().equals("file")) {
+                    Path root = settings.cluster().path() == null ? stateDir.resolve("cluster")
+                            : Path.of(settings.cluster().path());
+                    try {
+                        leadership = ClusterLeadership.fileLocks(support.getCamelContext(), root, runtime);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot set up the job locks under " + root + ": " + e, e);
+                    }
+                    runtime.leadership(leadership);
+                }
+            }
+
+            @Override
             public void afterStart(BaseMainSupport support) {
+                if (leadership != null) {
+                    runtime.mappings().values().forEach(m -> leadership.join(m.name()));
+                }
                 started.countDown();
             }
         });
