@@ -63,13 +63,15 @@ public final class RouteReloader extends ServiceSupport {
      * What one reload did or why it was refused.
      *
      * @param file     the mapping or route file, absolute; never null
+     * @param job      for a mapping file, the job it defines (a new job's leadership, say, may need setting up); null
+     *                 for a route file or a refused edit
      * @param reloaded ids of routes restarted with a new definition; never null
      * @param added    ids of new routes; never null
      * @param removed  ids of routes stopped and removed; never null
      * @param error    why the edit was refused or could not start (the previous routes keep running); null when
      *                 it was applied
      */
-    public record Reload(Path file, List<String> reloaded, List<String> added, List<String> removed, String error) {
+    public record Reload(Path file, String job, List<String> reloaded, List<String> added, List<String> removed, String error) {
     }
 
     /** A loaded mapping: the path the runtime and its routes know it by, and the mapping. */
@@ -232,7 +234,7 @@ public final class RouteReloader extends ServiceSupport {
         } else {
             routeTexts.put(f, text);
         }
-        applied(f, text == null ? "deleted" : "changed", r);
+        applied(f, null, text == null ? "deleted" : "changed", r);
     }
 
     private void mappingChanged(Path f) throws Exception {
@@ -251,7 +253,7 @@ public final class RouteReloader extends ServiceSupport {
             mappings.put(f, new MappingState(key, m));
             LOG.info("Reloaded {} (changed): route files name it, so its tables {} use it from their next run",
                     shown(f), changedTables(old == null ? null : old.mapping(), m));
-            notify(new Reload(f, List.of(), List.of(), List.of(), null));
+            notify(new Reload(f, m.name(), List.of(), List.of(), List.of(), null));
             return;
         }
         checkJobName(f, m);
@@ -310,7 +312,7 @@ public final class RouteReloader extends ServiceSupport {
             }
             throw e;
         }
-        applied(f, "changed", r);
+        applied(f, m.name(), "changed", r);
     }
 
     private void mappingDeleted(Path f) throws Exception {
@@ -318,14 +320,14 @@ public final class RouteReloader extends ServiceSupport {
         if (isReferenced(f)) {
             runtime.unregister(old.key());
             LOG.warn("{} was deleted but route files name it; their tables fail from their next run", shown(f));
-            notify(new Reload(f, List.of(), List.of(), List.of(), null));
+            notify(new Reload(f, old.mapping().name(), List.of(), List.of(), List.of(), null));
             return;
         }
         Path generated = generatedDir.resolve(old.mapping().name() + ".yaml");
         RouteSwap.Result r = new RouteSwap(ctx, generated, shown(generated)).swap(read(generated), null, Set.of());
         Files.deleteIfExists(generated);
         runtime.unregister(old.key());
-        applied(f, "deleted", r);
+        applied(f, old.mapping().name(), "deleted", r);
     }
 
     /**
@@ -350,15 +352,15 @@ public final class RouteReloader extends ServiceSupport {
         return ids;
     }
 
-    private void applied(Path f, String what, RouteSwap.Result r) {
+    private void applied(Path f, String job, String what, RouteSwap.Result r) {
         LOG.info("Reloaded {} ({}): routes reloaded {}, added {}, removed {}", shown(f), what, r.reloaded(),
                 r.added(), r.removed());
-        notify(new Reload(f, r.reloaded(), r.added(), r.removed(), null));
+        notify(new Reload(f, job, r.reloaded(), r.added(), r.removed(), null));
     }
 
     private void refuse(Path f, String error) {
         LOG.error("Refused {}", error);
-        notify(new Reload(f, List.of(), List.of(), List.of(), error));
+        notify(new Reload(f, null, List.of(), List.of(), List.of(), error));
     }
 
     private void notify(Reload reload) {

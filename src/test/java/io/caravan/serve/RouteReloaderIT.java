@@ -197,6 +197,7 @@ class RouteReloaderIT {
         await("orders restarted and ran again", () -> ctx.getRoute("shop.orders") != before.get("shop.orders")
                 && runs("orders") == 2);
         assertThat(lastReload().reloaded()).containsExactly("shop.orders");
+        assertThat(lastReload().job()).isEqualTo("shop");
         assertThat(ctx.getRoute("shop.customers")).isSameAs(before.get("shop.customers"));
         assertThat(ctx.getRoute("other")).isSameAs(before.get("other"));
         assertThat(runs("customers")).as("the unchanged one-shot table did not run again").isEqualTo(1);
