@@ -250,6 +250,49 @@ class RouteReloaderIT {
         assertThat(dir.resolve(".caravan/generated/shop.yaml")).doesNotExist();
     }
 
+    @Test
+    void inServeModeAnEditedSelfManagedTableIsNotRunAgain() throws Exception {
+        PipelineHarness h = new PipelineHarness(dir, 1);
+        h.source("CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL, updated_at timestamptz NOT NULL)",
+                "INSERT INTO orders SELECT g, 'new', now() - g * interval '1 second' FROM generate_series(1, 50) g",
+                "CREATE TABLE customers (id int PRIMARY KEY, name text)",
+                "INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 5) g");
+        Path mappings = Files.createDirectories(dir.resolve("mappings"));
+        Path mapping = Files.move(h.mapping("shop", tables(40).replace("cron: self-managed\n    mode: logging",
+                "cron: '* * * * * ?'\n    mode: logging")), mappings.resolve("shop.yaml"));
+        Settings settings = Settings.defaults();
+        List<TableRun> finished = new CopyOnWriteArrayList<>();
+        try (Serve serve = new Serve(settings, List.of(mappings), dir.resolve(".caravan"),
+                io.caravan.runtime.ServeOptions.of(settings))) {
+            serve.runtime().addListener(finished::add);
+            serve.start(60);
+            ctx = null;
+            runtime = serve.runtime();
+            RouteReloader reloader = new RouteReloader(serve.context(), runtime, List.of(mappings),
+                    dir.resolve(".caravan/generated"));
+            reloader.addListener(reloads::add);
+            serve.context().addService(reloader);
+            await("orders ran once, customers on its cron", () -> count(finished, "orders") == 1
+                    && count(finished, "customers") >= 1);
+            Route orders = serve.context().getRoute("shop.orders");
+
+            Files.writeString(mapping, Files.readString(mapping).replace("batch_size: 40", "batch_size: 7"));
+            await("the mapping reloaded", () -> !reloads.isEmpty());
+            assertThat(lastReload().reloaded()).containsExactly("shop.orders");
+            assertThat(serve.context().getRoute("shop.orders")).isNotSameAs(orders);
+            long customers = count(finished, "customers");
+            await("two more scheduled runs of customers", () -> count(finished, "customers") >= customers + 2);
+            assertThat(count(finished, "orders")).as("the self-managed table did not run again").isEqualTo(1);
+            assertThat(runtime.mapping(mapping.toString()).table("orders").batchSize()).isEqualTo(7);
+        } finally {
+            runtime = null;
+        }
+    }
+
+    private static long count(List<TableRun> runs, String table) {
+        return runs.stream().filter(r -> r.table().tableName().equals(table)).count();
+    }
+
     private static String tables(int ordersBatch) {
         return "  - table_name: orders\n    cron: self-managed\n    mode: syncing\n    batch_size: " + ordersBatch
                 + "\n    bookmark: updated_at\n    primary_key: id\n    primary_key_datatype: int\n"
@@ -297,6 +340,9 @@ class RouteReloaderIT {
 
     /** @return the routes and runs, for a failure message */
     private String state() {
+        if (ctx == null || runtime == null) {
+            return "";
+        }
         List<String> routes = ctx.getRoutes().stream().map(r -> r.getRouteId() + " "
                 + r.getEndpoint().getEndpointUri() + " " + ctx.getRouteController().getRouteStatus(r.getRouteId()))
                 .toList();
