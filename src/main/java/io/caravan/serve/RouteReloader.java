@@ -14,14 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -31,6 +25,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+
+import static io.caravan.serve.ReloadFiles.hash;
+import static io.caravan.serve.ReloadFiles.read;
+import static io.caravan.serve.ReloadFiles.shown;
+import static io.caravan.serve.ReloadFiles.writeAtomically;
 
 /**
  * Hot reload for {@code caravan serve} (issue 5, part 7): watches mapping and route files and, when one changes,
@@ -71,7 +70,8 @@ public final class RouteReloader extends ServiceSupport {
      * @param error    why the edit was refused or could not start (the previous routes keep running); null when
      *                 it was applied
      */
-    public record Reload(Path file, String job, List<String> reloaded, List<String> added, List<String> removed, String error) {
+    public record Reload(Path file, String job, List<String> reloaded, List<String> added, List<String> removed,
+                         String error) {
     }
 
     /** A loaded mapping: the path the runtime and its routes know it by, and the mapping. */
@@ -371,45 +371,6 @@ public final class RouteReloader extends ServiceSupport {
                 LOG.warn("a reload listener failed: {}", e.toString());
             }
         }
-    }
-
-    /** Writes a temporary file next to the target, then moves it over the target in one step. */
-    private static void writeAtomically(Path target, String text) {
-        try {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
-    }
-
-    /** @return the file's text; null when it does not exist (or cannot be read, which is logged) */
-    private static String read(Path f) {
-        try {
-            return Files.readString(f);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            LOG.error("cannot read {}: {}", f, e.getMessage());
-            return null;
-        }
-    }
-
-    private static String hash(String text) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** @return the file relative to the working directory when it is under it, else absolute */
-    static String shown(Path f) {
-        Path cwd = Path.of("").toAbsolutePath();
-        return f.startsWith(cwd) ? cwd.relativize(f).toString() : f.toString();
     }
 
     private static String message(Throwable e) {

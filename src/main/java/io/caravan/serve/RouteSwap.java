@@ -1,9 +1,5 @@
 package io.caravan.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.FailedToCreateRouteException;
@@ -24,11 +20,9 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +39,6 @@ import java.util.Set;
 final class RouteSwap {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteSwap.class);
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String PARENT_ROUTE_ID = "parentRouteId";
 
     /**
@@ -234,71 +227,11 @@ final class RouteSwap {
         return Path.of(loc.substring("file:".length())).toAbsolutePath().normalize();
     }
 
-    private Set<String> changedIds(String oldText, String newText, Parsed next, Set<String> forced) {
+    private static Set<String> changedIds(String oldText, String newText, Parsed next, Set<String> forced) {
         Set<String> changed = new LinkedHashSet<>(forced);
-        Tree before = Tree.of(oldText);
-        Tree after = Tree.of(newText);
-        boolean all = before == null || after == null || !Objects.equals(before.others(), after.others());
-        Set<String> beans = all ? Set.of() : changedBeans(before.beans(), after.beans());
-        for (RouteDefinition r : next.routes()) {
-            String id = r.getId();
-            JsonNode old = before == null ? null : before.routes().get(id);
-            JsonNode now = after == null ? null : after.routes().get(id);
-            if (all || old == null || !old.equals(now) || names(now, beans)) {
-                changed.add(id);
-            }
-        }
+        changed.addAll(RouteTree.changedRoutes(oldText, newText,
+                next.routes().stream().map(RouteDefinition::getId).toList()));
         return changed;
-    }
-
-    private static Set<String> changedBeans(Map<String, JsonNode> before, Map<String, JsonNode> after) {
-        Set<String> names = new LinkedHashSet<>();
-        before.forEach((n, b) -> {
-            if (!b.equals(after.get(n))) {
-                names.add(n);
-            }
-        });
-        after.keySet().stream().filter(n -> !before.containsKey(n)).forEach(names::add);
-        return names;
-    }
-
-    private static boolean names(JsonNode route, Set<String> beans) {
-        String text = route == null ? "" : route.toString();
-        return beans.stream().anyMatch(b -> text.contains("\"" + b + "\""));
-    }
-
-    /** A route file's YAML tree: routes by id, beans by name, and every other top-level entry. */
-    private record Tree(Map<String, JsonNode> routes, Map<String, JsonNode> beans, List<JsonNode> others) {
-
-        /** @return null when the text is null or not a YAML list */
-        static Tree of(String text) {
-            if (text == null) {
-                return null;
-            }
-            JsonNode root;
-            try {
-                root = YAML.readTree(text);
-            } catch (IOException e) {
-                return null;
-            }
-            if (!(root instanceof ArrayNode items)) {
-                return null;
-            }
-            Tree t = new Tree(new LinkedHashMap<>(), new LinkedHashMap<>(), new ArrayList<>());
-            items.forEach(t::add);
-            return t;
-        }
-
-        private void add(JsonNode item) {
-            JsonNode route = item.get("route");
-            if (route != null && route.hasNonNull("id") && item.size() == 1) {
-                routes.put(route.get("id").asText(), route);
-            } else if (item.get("beans") instanceof ArrayNode list && item.size() == 1) {
-                list.forEach(b -> beans.put(b.path("name").asText(), b));
-            } else if (route == null && !item.has("from")) {
-                others.add(item);
-            }
-        }
     }
 
     /**

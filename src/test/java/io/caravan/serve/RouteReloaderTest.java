@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,6 +73,22 @@ class RouteReloaderTest {
         JobMapping after = load(SHOP.replace("table_name: customers", "table_name: clients"));
 
         assertThat(RouteReloader.changedTables(before, after)).containsExactly("shop.clients");
+    }
+
+    @Test
+    void changedBeanRestartsTheRoutesNamingItOnly() {
+        String routes = "- beans:\n    - name: greeter\n      type: java.lang.StringBuilder\n"
+                + "- route:\n    id: a\n    from:\n      uri: timer:a\n      steps:\n        - bean: {ref: greeter}\n"
+                + "- route:\n    id: b\n    from:\n      uri: timer:b\n";
+        List<String> ids = List.of("a", "b");
+
+        assertThat(RouteTree.changedRoutes(routes, routes, ids)).isEmpty();
+        assertThat(RouteTree.changedRoutes(routes, routes.replace("StringBuilder", "StringBuffer"), ids))
+                .containsExactly("a");
+        assertThat(RouteTree.changedRoutes(routes, routes.replace("timer:b", "timer:c"), ids)).containsExactly("b");
+        assertThat(RouteTree.changedRoutes(null, routes, ids)).containsExactly("a", "b");
+        assertThat(RouteTree.changedRoutes(routes, "- routeTemplate:\n    id: t\n" + routes, ids))
+                .as("another top-level entry changed").containsExactly("a", "b");
     }
 
     @Test
