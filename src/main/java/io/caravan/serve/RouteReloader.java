@@ -223,7 +223,8 @@ public final class RouteReloader extends ServiceSupport {
         } catch (RouteSwap.RefusedEdit e) {
             refuse(f, e.getMessage() + "; the previous routes keep running");
         } catch (Exception e) {
-            refuse(f, shown(f) + ": the new routes could not start, the previous ones keep running: " + message(e));
+            refuse(f, shown(f) + ": the reload failed: " + message(e));
+            LOG.debug("reload of {} failed", f, e);
         }
     }
 
