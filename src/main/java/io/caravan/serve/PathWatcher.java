@@ -15,6 +15,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,6 +42,8 @@ final class PathWatcher implements AutoCloseable {
     private final Consumer<Set<Path>> onChange;
     private final Map<WatchKey, Path> dirs = new HashMap<>();
     private final Map<Path, Long> pending = new HashMap<>();
+    /** Every file listed or reported so far, so that a deletion is noticed after lost events too. */
+    private final Set<Path> known = new HashSet<>();
     private WatchService service;
     private Thread thread;
 
@@ -73,6 +76,7 @@ final class PathWatcher implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot watch " + watched, e);
         }
+        known.addAll(everyFile());
         thread = new Thread(this::loop, "caravan-reload");
         thread.setDaemon(true);
         thread.start();
@@ -141,7 +145,9 @@ final class PathWatcher implements AutoCloseable {
         for (WatchEvent<?> event : key.pollEvents()) {
             if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
                 LOG.warn("file events were lost; checking every watched file");
-                everyFile().forEach(this::touch);
+                List<Path> all = new ArrayList<>(known);
+                all.addAll(everyFile());
+                all.forEach(this::touch);
                 continue;
             }
             Path file = dir.resolve((Path) event.context()).toAbsolutePath().normalize();
@@ -170,6 +176,7 @@ final class PathWatcher implements AutoCloseable {
     }
 
     private void touch(Path file) {
+        known.add(file);
         pending.put(file, System.nanoTime());
     }
 
