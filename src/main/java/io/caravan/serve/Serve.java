@@ -11,6 +11,9 @@ import io.caravan.route.RouteFiles;
 import io.caravan.route.RouteGenerator;
 import io.caravan.runtime.CaravanRuntime;
 import io.caravan.runtime.ServeOptions;
+
+import io.caravan.state.RunStore;
+import io.caravan.state.RunStores;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -52,6 +55,7 @@ public final class Serve implements AutoCloseable {
     private volatile Main main;
     private volatile Throwable failure;
     private volatile ClusterLeadership leadership;
+    private final RunStore runStore;
 
     /**
      * The files a serve process loads.
@@ -72,6 +76,7 @@ public final class Serve implements AutoCloseable {
      * @param stateDir the cursor store's and generated routes' directory, usually {@code .caravan}
      * @param options  serve mode's clock and rules, usually {@link ServeOptions#of(Settings)}
      * @throws MappingException naming file, line and key of every problem of every mapping, or a missing path
+     * @throws io.caravan.state.StateException when the run store ({@code dashboard_store}) cannot be opened
      */
     public Serve(Settings settings, List<Path> paths, Path stateDir, ServeOptions options) {
         this.settings = settings;
@@ -86,6 +91,13 @@ public final class Serve implements AutoCloseable {
         }
         runtime.serve(options);
         runtime.addListener(new RunLog());
+        this.runStore = RunStores.open(settings, stateDir);
+        runtime.addListener(new RunRecorder(runStore));
+    }
+
+    /** @return where run statistics go (the settings' {@code dashboard_store}); never null */
+    public RunStore runStore() {
+        return runStore;
     }
 
     /** @return the runtime shared by the routes; never null */
@@ -193,6 +205,7 @@ public final class Serve implements AutoCloseable {
             }
         }
         runtime.close();
+        runStore.close();
     }
 
 
