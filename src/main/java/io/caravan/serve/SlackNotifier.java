@@ -5,11 +5,13 @@ import io.caravan.mapping.Secret;
 import io.caravan.mapping.Settings;
 import io.caravan.runtime.RunListener;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.slack.SlackComponent;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.component.slack.SlackEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,9 +55,10 @@ public final class SlackNotifier implements RunListener {
     private final boolean enabled;
     private final Target target;
     private final SlackMessages messages;
+    private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong unsent = new AtomicLong();
-    private volatile ProducerTemplate template;
+    private volatile SedaEndpoint queue;
 
     /**
      * Where messages go.
@@ -153,6 +156,9 @@ public final class SlackNotifier implements RunListener {
         if (!enabled) {
             return;
         }
+        ProducerTemplate producer = context.createProducerTemplate();
+        context.addService(producer, true, false);
+        SlackEndpoint slack = slackEndpoint(context);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -161,14 +167,27 @@ public final class SlackNotifier implements RunListener {
                         .maximumRedeliveries(REDELIVERIES).redeliveryDelay(FIRST_DELAY_MS)
                         .useExponentialBackOff().backOffMultiplier(2)
                         .retryAttemptedLogLevel(LoggingLevel.DEBUG)
-                        .process(exchange -> unsent.incrementAndGet())
                         .log(LoggingLevel.WARN, LOG, "Slack notification (${header." + SUBJECT + "}) not sent after "
                                 + (REDELIVERIES + 1) + " attempts, dropped: ${exception.class.name}: "
-                                + "${exception.message}");
-                from(QUEUE_URI).routeId(ROUTE_ID).to(slackEndpoint(getContext()));
+                                + "${exception.message}")
+                        .process(exchange -> unsent.incrementAndGet());
+                from(QUEUE_URI).routeId(ROUTE_ID)
+                        .process(exchange -> sendNow(producer, slack, exchange))
+                        .process(exchange -> sent.incrementAndGet());
             }
         });
-        template = context.createProducerTemplate();
+        queue = context.getEndpoint(QUEUE_URI, SedaEndpoint.class);
+    }
+
+    /**
+     * Sends to camel-slack and returns once the answer is judged. camel-slack 4.18's producer calls back "done" before
+     * it sets the error of a webhook answer other than 2xx, or of a Web API answer {@code "ok": false}, on the
+     * exchange (SlackProducer.sendMessageByWebhookURL and sendMessageByToken), too late for the error handler around a
+     * {@code to("slack:...")}. A synchronous send returns after that, so the error is on the exchange when this step
+     * ends and the route's error handler sees it.
+     */
+    private static void sendNow(ProducerTemplate producer, Endpoint slack, Exchange exchange) {
+        producer.send(slack, exchange);
     }
 
     private SlackEndpoint slackEndpoint(CamelContext context) {
@@ -196,7 +215,8 @@ public final class SlackNotifier implements RunListener {
         try {
             String text = messages.finished(run);
             if (text != null) {
-                offer(run.job() + "." + run.table().tableName() + " " + run.status().name().toLowerCase(Locale.ROOT), text);
+                String status = run.status().name().toLowerCase(Locale.ROOT);
+                offer(run.job() + "." + run.table().tableName() + " " + status, text);
             }
         } catch (RuntimeException e) {
             LOG.warn("Slack notification for {}.{} not queued: {}", run.job(), run.table().tableName(),
@@ -222,6 +242,11 @@ public final class SlackNotifier implements RunListener {
         }
     }
 
+    /** @return messages Slack accepted */
+    public long sent() {
+        return sent.get();
+    }
+
     /** @return messages dropped because the queue was full or the notifier was not installed */
     public long dropped() {
         return dropped.get();
@@ -232,21 +257,24 @@ public final class SlackNotifier implements RunListener {
         return unsent.get();
     }
 
+    /**
+     * Puts the message straight into the seda queue: {@code offer} either takes it at once or says the queue is full.
+     * (Sent through camel-seda's producer, a message refused by a full queue stays counted in the context's inflight
+     * repository for good, one per dropped message.)
+     */
     private void offer(String subject, String text) {
-        ProducerTemplate producer = template;
-        if (producer == null) {
+        SedaEndpoint endpoint = queue;
+        if (endpoint == null) {
             dropped.incrementAndGet();
             LOG.warn("Slack notification ({}) dropped: the notifier is not installed in a Camel context", subject);
             return;
         }
-        Exchange sent = producer.send(QUEUE_URI, exchange -> {
-            exchange.getIn().setHeader(SUBJECT, subject);
-            exchange.getIn().setBody(text);
-        });
-        if (sent.getException() != null) {
+        Exchange exchange = endpoint.createExchange();
+        exchange.getIn().setHeader(SUBJECT, subject);
+        exchange.getIn().setBody(text);
+        if (!endpoint.getQueue().offer(exchange)) {
             dropped.incrementAndGet();
-            LOG.warn("Slack notification ({}) dropped: the queue of {} messages for Slack did not take it: {}",
-                    subject, QUEUE_SIZE, sent.getException().getMessage());
+            LOG.warn("Slack notification ({}) dropped: {} messages already wait for Slack", subject, QUEUE_SIZE);
         }
     }
 }
