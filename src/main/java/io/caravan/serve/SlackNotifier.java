@@ -10,8 +10,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.slack.SlackComponent;
 import org.apache.camel.component.seda.SedaEndpoint;
+import org.apache.camel.component.slack.SlackComponent;
 import org.apache.camel.component.slack.SlackEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * holds up a run.
  *
  * <p>{@code slack_token} and {@code webhook_url} are either a literal or a whole {@code ${env:NAME}} reference
- * ({@link Secret}). Thread-safe.
+ * ({@link Secret}), resolved when the notifier is made. When both are given, the webhook is used. Thread-safe.
  */
 public final class SlackNotifier implements RunListener {
 
@@ -49,7 +49,7 @@ public final class SlackNotifier implements RunListener {
     static final int REDELIVERIES = 3;
     static final long FIRST_DELAY_MS = 500;
     static final String SUBJECT = "CaravanSlackSubject";
-    private static final String QUEUE_URI = "seda:" + QUEUE + "?size=" + QUEUE_SIZE + "&blockWhenFull=false";
+    private static final String QUEUE_URI = "seda:" + QUEUE + "?size=" + QUEUE_SIZE;
     private static final Logger LOG = LoggerFactory.getLogger(SlackNotifier.class);
 
     private final boolean enabled;
@@ -145,9 +145,9 @@ public final class SlackNotifier implements RunListener {
     }
 
     /**
-     * Adds the route {@value #ROUTE_ID} (queue to Slack, with its own error handler, so the context's error handler
-     * does not matter) and a producer for the queue. Nothing is added when the notifier is disabled. Call once, before
-     * or after the context starts.
+     * Adds the route {@value #ROUTE_ID}: queue to Slack, with its own error handler (so the context's error handler,
+     * even {@code noErrorHandler}, does not matter). Nothing is added when the notifier is disabled. Call once per
+     * context, before or after it starts; messages offered before it starts wait in the queue.
      *
      * @param context the serve process's context; never null
      * @throws Exception when Camel refuses the route
