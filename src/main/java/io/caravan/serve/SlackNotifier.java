@@ -16,10 +16,12 @@ import org.apache.camel.component.slack.SlackEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -58,6 +60,7 @@ public final class SlackNotifier implements RunListener {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong unsent = new AtomicLong();
+    private final Map<String, Instant> cutOffsPosted = new ConcurrentHashMap<>();
     private volatile SedaEndpoint queue;
 
     /**
@@ -226,13 +229,18 @@ public final class SlackNotifier implements RunListener {
 
     /**
      * Queues "job X stopped by the cut-off at HH:MM, resumes at ..." (the time of day is the settings'
-     * {@code cut_off_time}). Never blocks, never throws.
+     * {@code cut_off_time}), once per job and {@code resumesAt}: a second call for the same job and time is ignored,
+     * so the caller may call it from every table, every skipped schedule. Never blocks, never throws.
      *
      * @param job       job name; never null
      * @param resumesAt when the job's tables may start again; null when unknown ("at its next schedule")
      */
     public void cutOff(String job, ZonedDateTime resumesAt) {
         if (!enabled) {
+            return;
+        }
+        Instant resumes = resumesAt == null ? Instant.EPOCH : resumesAt.toInstant();
+        if (resumes.equals(cutOffsPosted.put(job, resumes))) {
             return;
         }
         try {

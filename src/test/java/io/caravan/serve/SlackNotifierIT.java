@@ -125,7 +125,7 @@ class SlackNotifierIT {
     }
 
     @Test
-    void cutOffSaysWhenTheTableAndTheJobResume() throws Exception {
+    void cutOffSaysWhenTheTableAndTheJobResumeOncePerJob() throws Exception {
         SlackNotifier notifier = started(webhookSettings(slack.url() + "/hook"), null);
         TableRun run = run();
         run.addRead(5_000, 1);
@@ -134,10 +134,17 @@ class SlackNotifierIT {
         run.nextAttempt(Instant.parse("2026-11-22T18:30:00Z"));
 
         notifier.finished(run);
-        notifier.cutOff("shop", ZonedDateTime.of(2026, 11, 23, 0, 0, 0, 0, ZoneId.of("Asia/Kolkata")));
+        ZonedDateTime midnight = ZonedDateTime.of(2026, 11, 23, 0, 0, 0, 0, ZoneId.of("Asia/Kolkata"));
+        notifier.cutOff("shop", midnight);
+        notifier.cutOff("shop", midnight);
+        notifier.cutOff("shop", midnight.withZoneSameInstant(ZoneId.of("UTC")));
+        notifier.cutOff("stock", midnight);
 
-        List<SlackStub.Request> requests = slack.await(2, 30);
-        assertThat(requests).hasSize(2);
+        // one queue, one consumer: messages arrive in the order given; "stock" comes last
+        awaitTrue(() -> notifier.sent() == 3);
+        List<SlackStub.Request> requests = slack.requests();
+        assertThat(requests).hasSize(3);
+        assertThat(JSON.readTree(requests.get(2).body()).path("text").asText()).contains("job `stock`");
         assertThat(JSON.readTree(requests.get(0).body()).path("text").asText()).isEqualTo(String.join("\n",
                 ":double_vertical_bar: *Run cut off*: job `shop`, table `public.orders` stopped by the cut-off at "
                         + "18:30 after 5,000 rows read",
