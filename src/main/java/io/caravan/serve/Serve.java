@@ -56,6 +56,7 @@ public final class Serve implements AutoCloseable {
     private volatile Throwable failure;
     private volatile ClusterLeadership leadership;
     private final RunStore runStore;
+    private final SlackNotifier slack;
 
     /**
      * The files a serve process loads.
@@ -77,6 +78,7 @@ public final class Serve implements AutoCloseable {
      * @param options  serve mode's clock and rules, usually {@link ServeOptions#of(Settings)}
      * @throws MappingException naming file, line and key of every problem of every mapping, or a missing path
      * @throws io.caravan.state.StateException when the run store ({@code dashboard_store}) cannot be opened
+     * @throws IllegalArgumentException when {@code slack_notif} names an environment variable that is not set
      */
     public Serve(Settings settings, List<Path> paths, Path stateDir, ServeOptions options) {
         this.settings = settings;
@@ -91,6 +93,8 @@ public final class Serve implements AutoCloseable {
         }
         runtime.serve(options);
         runtime.addListener(new RunLog());
+        this.slack = SlackNotifier.forSettings(settings);
+        runtime.addListener(slack);
         this.runStore = RunStores.open(settings, stateDir);
         runtime.addListener(new RunRecorder(runStore));
     }
@@ -145,6 +149,11 @@ public final class Serve implements AutoCloseable {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport support) {
+                try {
+                    slack.install(support.getCamelContext());
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot set up the Slack notifications: " + e.getMessage(), e);
+                }
                 if (settings.cluster().lock().equals("file")) {
                     Path root = settings.cluster().path() == null ? stateDir.resolve("cluster")
                             : Path.of(settings.cluster().path());

@@ -235,6 +235,7 @@ public final class SlackNotifier implements RunListener {
      * @param job       job name; never null
      * @param resumesAt when the job's tables may start again; null when unknown ("at its next schedule")
      */
+    @Override
     public void cutOff(String job, ZonedDateTime resumesAt) {
         if (!enabled) {
             return;
