@@ -50,6 +50,8 @@ public final class Serve implements AutoCloseable {
     private final Path stateDir;
     private final CaravanRuntime runtime;
     private final Found found;
+    private final List<Path> paths;
+    private volatile RouteReloader reloader;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Main main;
@@ -83,6 +85,7 @@ public final class Serve implements AutoCloseable {
     public Serve(Settings settings, List<Path> paths, Path stateDir, ServeOptions options) {
         this.settings = settings;
         this.stateDir = stateDir;
+        this.paths = List.copyOf(paths);
         this.found = find(paths);
         List<Path> all = new ArrayList<>(found.mappingFiles());
         all.addAll(found.referenced());
@@ -112,6 +115,11 @@ public final class Serve implements AutoCloseable {
     /** @return the settings; never null */
     public Settings settings() {
         return settings;
+    }
+
+    /** @return the hot reload of the paths' files; null before {@link #start} */
+    public RouteReloader reloader() {
+        return reloader;
     }
 
     /** @return the files found */
@@ -170,6 +178,21 @@ public final class Serve implements AutoCloseable {
             public void afterStart(BaseMainSupport support) {
                 if (leadership != null) {
                     runtime.mappings().values().forEach(m -> leadership.join(m.name()));
+                }
+                CamelContext ctx = support.getCamelContext();
+                reloader = new RouteReloader(ctx, runtime, paths, stateDir.resolve("generated"));
+                if (leadership != null) {
+                    reloader.addListener(r -> {
+                        if (r.error() == null && r.job() != null
+                                && runtime.mappings().values().stream().anyMatch(m -> m.name().equals(r.job()))) {
+                            leadership.join(r.job());   // a job added by a reload competes for its lock
+                        }
+                    });
+                }
+                try {
+                    ctx.addService(reloader);   // started now; stopped with the context
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot start hot reload: " + e.getMessage(), e);
                 }
                 started.countDown();
             }

@@ -268,10 +268,7 @@ class RouteReloaderIT {
             serve.start(60);
             ctx = null;
             runtime = serve.runtime();
-            RouteReloader reloader = new RouteReloader(serve.context(), runtime, List.of(mappings),
-                    dir.resolve(".caravan/generated"));
-            reloader.addListener(reloads::add);
-            serve.context().addService(reloader);
+            serve.reloader().addListener(reloads::add);
             await("orders ran once, customers on its cron", () -> count(finished, "orders") == 1
                     && count(finished, "customers") >= 1);
             Route orders = serve.context().getRoute("shop.orders");
