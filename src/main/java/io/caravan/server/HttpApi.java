@@ -3,9 +3,11 @@ package io.caravan.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.mapping.Settings;
+import io.caravan.runtime.CaravanRuntime;
 import io.caravan.serve.JobControl;
 import io.caravan.serve.JobControl.JobView;
 import io.caravan.serve.JobControl.TableView;
+import io.caravan.serve.ServeJobs;
 import io.caravan.state.RunRecord;
 import io.caravan.state.RunStore;
 import org.apache.camel.Exchange;
@@ -78,6 +80,23 @@ public final class HttpApi {
      */
     public static void configure(Main main, Settings settings, JobControl jobs, RunStore runs, RunMetrics metrics) {
         configure(main, settings, jobs, runs, metrics, System.getenv());
+    }
+
+    /**
+     * Wires the HTTP side into a serve process: a {@link RunMetrics} told about every run of {@code runtime}, and
+     * {@link #configure} with the runtime's settings and its jobs ({@link ServeJobs}). Call before
+     * {@code main.run()}, when the settings say {@code fastapi_server: true}.
+     *
+     * @param main    the serve process's camel-main; never null
+     * @param runtime the serve process's runtime (in serve mode); never null
+     * @param runs    the run statistics the process records; never null
+     * @return the metrics, already listening to the runtime's runs
+     */
+    public static RunMetrics attach(Main main, CaravanRuntime runtime, RunStore runs) {
+        RunMetrics metrics = new RunMetrics();
+        runtime.addListener(metrics);
+        configure(main, runtime.settings(), new ServeJobs(runtime), runs, metrics);
+        return metrics;
     }
 
     /** As {@link #configure(Main, Settings, JobControl, RunStore, RunMetrics)}, reading {@code env} for the token. */
