@@ -1,0 +1,111 @@
+package io.caravan.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.batch.TableRun;
+import io.caravan.it.PipelineHarness;
+import io.caravan.mapping.Secret;
+import io.caravan.mapping.Settings;
+import io.caravan.runtime.RunListener;
+import io.caravan.runtime.ServeOptions;
+import io.caravan.serve.Serve;
+import io.caravan.state.RunRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A real serve process (PostgreSQL source and destination) with its HTTP side: the API lists and runs its job. */
+class ServeHttpIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "serve-token";
+
+    @TempDir
+    Path dir;
+
+    private Serve serve;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private int port;
+
+    @AfterEach
+    void stop() {
+        if (serve != null) {
+            serve.close();
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b, String path) throws Exception {
+        return http.send(b.uri(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void serveListsItsJobAndRunsItNowOverHttp() throws Exception {
+        PipelineHarness h = PipelineHarness.orders(dir, "dumping", "");
+        Path mapping = h.mapping("shop", "  - table_name: orders\n    cron: '0 0 0 1 1 ? 2099'\n    mode: dumping\n"
+                + "    batch_size: 40\n    primary_key: id\n    primary_key_datatype: int\n");
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Settings d = Settings.defaults();
+        Settings settings = new Settings(d.timezone(), d.notifyEnabled(), d.slackNotif(), d.cutOffTime(),
+                d.cursorStoreUrl(), d.cursorStoreUser(), d.cursorStorePassword(), d.dashboardStore(), true,
+                new Settings.Server("127.0.0.1", port, new Secret(TOKEN)), d.retries(), d.cluster());
+        MemoryRunStore runs = new MemoryRunStore();
+        serve = new Serve(settings, List.of(mapping), dir.resolve(".caravan"), ServeOptions.of(settings));
+        serve.runtime().addListener(new RunListener() {
+            @Override
+            public void started(TableRun run) {
+                runs.save(RunRecord.of(run));
+            }
+
+            @Override
+            public void finished(TableRun run) {
+                runs.save(RunRecord.of(run));
+            }
+        });
+        serve.beforeRun(main -> HttpApi.attach(main, serve.runtime(), runs));
+        serve.start(60);
+
+        JsonNode jobs = JSON.readTree(send(HttpRequest.newBuilder().GET(), "/api/jobs").body()).get("jobs");
+        assertThat(jobs).hasSize(1);
+        assertThat(jobs.get(0).get("name").asText()).isEqualTo("shop");
+        assertThat(jobs.get(0).get("active").asBoolean()).isTrue();
+        JsonNode orders = jobs.get(0).get("tables").get(0);
+        assertThat(orders.get("table").asText()).isEqualTo("orders");
+        assertThat(orders.get("next_run").asText()).startsWith("2099-01-01T");
+        assertThat(orders.get("last_run").isNull()).isTrue();
+
+        HttpRequest.Builder post = HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.noBody());
+        assertThat(send(post, "/api/jobs/shop/runs").statusCode()).isEqualTo(401);
+        HttpResponse<String> started = send(post.header("Authorization", "Bearer " + TOKEN), "/api/jobs/shop/runs");
+        assertThat(started.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(started.body()).get("started").toString()).isEqualTo("[\"orders\"]");
+
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        List<RunRecord> done = List.of();
+        while (done.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            done = runs.list("shop", "orders", "succeeded", 1);
+        }
+        assertThat(done).as("the run started over HTTP succeeded").hasSize(1);
+        JsonNode run = JSON.readTree(send(HttpRequest.newBuilder().GET(), "/api/runs/" + done.get(0).id()).body());
+        assertThat(run.get("rows_written").asLong()).isEqualTo(250);
+        assertThat(h.count(h.destinationDb(0), "SELECT count(*) FROM dw.orders")).isEqualTo(250);
+        String metrics = send(HttpRequest.newBuilder().GET(), "/observe/metrics").body();
+        assertThat(metrics).contains(
+                "caravan_rows_written_total{destination=\"warehouse\",job=\"shop\",table=\"orders\"} 250.0");
+        assertThat(send(HttpRequest.newBuilder().GET(), "/observe/health").statusCode()).isEqualTo(200);
+        assertThat(send(HttpRequest.newBuilder().GET(), "/").body()).contains("<title>Caravan</title>");
+    }
+}
