@@ -97,10 +97,10 @@ final class Cdp implements AutoCloseable {
     /** @return the WebSocket URL of the browser's first page, from its {@code /json/list} */
     private static String pageSocket(int port) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
+        HttpRequest list = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/json/list")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(list, HttpResponse.BodyHandlers.ofString());
             for (JsonNode target : JSON.readTree(r.body())) {
                 if ("page".equals(target.path("type").asText())) {
                     return target.get("webSocketDebuggerUrl").asText();
