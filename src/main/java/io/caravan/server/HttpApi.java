@@ -269,8 +269,23 @@ public final class HttpApi {
                 .orElseGet(() -> Reply.error(404, "no run '" + id + "'"));
     }
 
-    /** @return 200 {@code {"status":"UP"}}, or 503 DEGRADED with the tables whose last ended run failed */
+    /**
+     * @return 200 {@code {"status":"UP"}}, 503 DEGRADED with the tables whose last ended run failed, or 503 DOWN
+     *         with the error when the jobs or the run store cannot be read
+     */
     private Reply health() {
+        try {
+            return failures();
+        } catch (RuntimeException e) {
+            LOG.error("health: cannot read the jobs' runs", e);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", "DOWN");
+            body.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+            return Reply.json(503, body);
+        }
+    }
+
+    private Reply failures() {
         List<Map<String, Object>> failures = new ArrayList<>();
         List<String> failingJobs = new ArrayList<>();
         List<JobView> all = jobs.jobs();

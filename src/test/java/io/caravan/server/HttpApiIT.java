@@ -180,7 +180,7 @@ class HttpApiIT {
     }
 
     @Test
-    void healthTurnsDegradedAfterAFailedRunAndUpAgainAfterASuccess() throws Exception {
+    void healthTurnsDegradedAfterAFailedRunUpAfterASuccessAndDownWithoutTheRunStore() throws Exception {
         server = new ApiServer(dir, TOKEN, Map.of());
         HttpResponse<String> fresh = server.get("/observe/health");
         assertThat(fresh.statusCode()).isEqualTo(200);
@@ -202,6 +202,15 @@ class HttpApiIT {
         assertThat(server.get("/observe/health").statusCode()).as("still failed while the retry runs").isEqualTo(503);
         server.finish(retry, null);
         assertThat(server.get("/observe/health").statusCode()).isEqualTo(200);
+
+        server.runs.broken = true;
+        HttpResponse<String> down = server.get("/observe/health");
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(JSON.writeValueAsString(json(down))).isEqualTo("{\"status\":\"DOWN\",\"error\":\"StateException:"
+                + " cannot read the run store memory: unreachable\"}");
+        HttpResponse<String> listing = server.get("/api/runs");
+        assertThat(listing.statusCode()).isEqualTo(500);
+        assertThat(json(listing).get("error").asText()).contains("unreachable");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.caravan.server;
 
 import io.caravan.state.RunRecord;
 import io.caravan.state.RunStore;
+import io.caravan.state.StateException;
 
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,6 +18,8 @@ final class MemoryRunStore implements RunStore {
 
     private final Map<String, RunRecord> runs = new LinkedHashMap<>();
     private final Map<String, Long> order = new LinkedHashMap<>();
+    /** When true, {@link #list} fails as an unreachable store would. */
+    volatile boolean broken;
 
     @Override
     public synchronized void save(RunRecord run) {
@@ -31,6 +34,9 @@ final class MemoryRunStore implements RunStore {
 
     @Override
     public synchronized List<RunRecord> list(String job, String table, String status, int limit) {
+        if (broken) {
+            throw new StateException("cannot read the run store memory: unreachable", null);
+        }
         return runs.values().stream()
                 .filter(r -> job == null || r.job().equals(job))
                 .filter(r -> table == null || r.table().equals(table))
