@@ -120,6 +120,10 @@ public class TableConsumer extends ScheduledPollConsumer implements TableControl
             runOnce(runtime, 1);
             return 1;
         }
+        if (!runtime.leadership().holds(job)) {
+            LOG.debug("{} table {}: another process holds the job; this start is skipped", job, endpoint.getTable());
+            return 0;
+        }
         if (cron == null && !runtime.firstOneShot(job, endpoint.getTable())) {
             LOG.info("{} table {}: self-managed and already run by this process; not run again", job,
                     endpoint.getTable());
@@ -131,6 +135,11 @@ public class TableConsumer extends ScheduledPollConsumer implements TableControl
     @Override
     public boolean runNow(String why) {
         return launch(why);
+    }
+
+    @Override
+    public boolean selfManaged() {
+        return cron == null;
     }
 
     @Override
@@ -159,6 +168,10 @@ public class TableConsumer extends ScheduledPollConsumer implements TableControl
         if (options.pastCutOff()) {
             LOG.info("{} table {}: {} skipped: past the cut-off time {}; runs start again at {}", job, table, why,
                     options.cutOffTime(), options.resumesAt());
+            return false;
+        }
+        if (!runtime.leadership().holds(job)) {
+            LOG.info("{} table {}: {} skipped: another process holds the job", job, table, why);
             return false;
         }
         if (!running.compareAndSet(false, true)) {

@@ -33,6 +33,7 @@ public final class CaravanRuntime implements AutoCloseable {
     private final java.util.Set<String> oneShotsRun = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, TableControl> tables = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile ServeOptions serve;
+    private volatile Leadership leadership = Leadership.ALONE;
     private final java.util.concurrent.atomic.AtomicLong skippedStarts = new java.util.concurrent.atomic.AtomicLong();
     private java.util.concurrent.ExecutorService runThreads;
 
@@ -78,6 +79,16 @@ public final class CaravanRuntime implements AutoCloseable {
     /** @return the threads table runs use in serve mode; null under {@code caravan run} */
     public synchronized java.util.concurrent.Executor runThreads() {
         return runThreads;
+    }
+
+    /** @param leadership which jobs this process may run; never null */
+    public void leadership(Leadership leadership) {
+        this.leadership = leadership;
+    }
+
+    /** @return which jobs this process may run; {@link Leadership#ALONE} unless serve mode set a cluster's */
+    public Leadership leadership() {
+        return leadership;
     }
 
     /** Counts a scheduled start skipped because the table's previous run was still under way. */

@@ -13,6 +13,9 @@ public interface TableControl {
      */
     boolean runNow(String why);
 
+    /** @return whether the table is self-managed: it runs once when its route starts, not on a cron */
+    boolean selfManaged();
+
     /** @return whether a run of the table is under way */
     boolean running();
 

@@ -54,6 +54,7 @@ public final class Serve implements AutoCloseable {
     private final List<Consumer<Main>> mainSteps = new CopyOnWriteArrayList<>();
     private volatile Main main;
     private volatile Throwable failure;
+    private volatile ClusterLeadership leadership;
 
     /**
      * The files a serve process loads.
@@ -87,6 +88,7 @@ public final class Serve implements AutoCloseable {
             runtime.register(all.get(i).toString(), mappings.get(i));
         }
         runtime.serve(options);
+        runtime.addListener(new RunLog());
     }
 
     /** @return the runtime shared by the routes; never null */
@@ -142,7 +144,24 @@ public final class Serve implements AutoCloseable {
         mainSteps.forEach(step -> step.accept(main));
         main.addMainListener(new MainListenerSupport() {
             @Override
+            public void afterConfigure(BaseMainSupport support) {
+                if (settings.cluster().lock().equals("file")) {
+                    Path root = settings.cluster().path() == null ? stateDir.resolve("cluster")
+                            : Path.of(settings.cluster().path());
+                    try {
+                        leadership = ClusterLeadership.fileLocks(support.getCamelContext(), root, runtime);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot set up the job locks under " + root + ": " + e, e);
+                    }
+                    runtime.leadership(leadership);
+                }
+            }
+
+            @Override
             public void afterStart(BaseMainSupport support) {
+                if (leadership != null) {
+                    runtime.mappings().values().forEach(m -> leadership.join(m.name()));
+                }
                 started.countDown();
             }
         });
