@@ -49,6 +49,41 @@ final class ApiViews {
     }
 
     /**
+     * @param jobs every job; never null
+     * @param runs where each table's last ended run is looked up; never null
+     * @return {@code status} ({@code UP}, or {@code DEGRADED} when a table's last ended run failed), {@code jobs}
+     *         (their number), {@code failing_jobs} (names) and {@code failures} ({@code job, table, run, ended,
+     *         error} of each such run)
+     */
+    static Map<String, Object> health(List<JobView> jobs, RunStore runs) {
+        List<Map<String, Object>> failures = new ArrayList<>();
+        List<String> failingJobs = new ArrayList<>();
+        for (JobView j : jobs) {
+            for (TableView t : j.tables()) {
+                RunRecord last = lastEnded(runs.list(j.name(), t.table(), null, 2));
+                if (last != null && "failed".equals(last.status())) {
+                    Map<String, Object> f = new LinkedHashMap<>();
+                    f.put("job", j.name());
+                    f.put("table", t.table());
+                    f.put("run", last.id());
+                    f.put("ended", time(last.ended()));
+                    f.put("error", last.error());
+                    failures.add(f);
+                    if (!failingJobs.contains(j.name())) {
+                        failingJobs.add(j.name());
+                    }
+                }
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", failures.isEmpty() ? "UP" : "DEGRADED");
+        body.put("jobs", jobs.size());
+        body.put("failing_jobs", failingJobs);
+        body.put("failures", failures);
+        return body;
+    }
+
+    /**
      * @param recent a table's runs, newest first; never null
      * @return the newest run that has ended (a run never overlaps itself, so at most one is running); null when none
      */

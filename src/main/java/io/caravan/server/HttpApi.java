@@ -275,7 +275,8 @@ public final class HttpApi {
      */
     private Reply health() {
         try {
-            return failures();
+            Map<String, Object> body = ApiViews.health(jobs.jobs(), runs);
+            return Reply.json("UP".equals(body.get("status")) ? 200 : 503, body);
         } catch (RuntimeException e) {
             LOG.error("health: cannot read the jobs' runs", e);
             Map<String, Object> body = new LinkedHashMap<>();
@@ -283,35 +284,6 @@ public final class HttpApi {
             body.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
             return Reply.json(503, body);
         }
-    }
-
-    private Reply failures() {
-        List<Map<String, Object>> failures = new ArrayList<>();
-        List<String> failingJobs = new ArrayList<>();
-        List<JobView> all = jobs.jobs();
-        for (JobView j : all) {
-            for (TableView t : j.tables()) {
-                RunRecord last = ApiViews.lastEnded(runs.list(j.name(), t.table(), null, 2));
-                if (last != null && "failed".equals(last.status())) {
-                    Map<String, Object> f = new LinkedHashMap<>();
-                    f.put("job", j.name());
-                    f.put("table", t.table());
-                    f.put("run", last.id());
-                    f.put("ended", last.ended() == null ? null : last.ended().toString());
-                    f.put("error", last.error());
-                    failures.add(f);
-                    if (!failingJobs.contains(j.name())) {
-                        failingJobs.add(j.name());
-                    }
-                }
-            }
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", failures.isEmpty() ? "UP" : "DEGRADED");
-        body.put("jobs", all.size());
-        body.put("failing_jobs", failingJobs);
-        body.put("failures", failures);
-        return Reply.json(failures.isEmpty() ? 200 : 503, body);
     }
 
     /**
