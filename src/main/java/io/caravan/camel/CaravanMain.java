@@ -46,4 +46,20 @@ public final class CaravanMain {
         });
         return main;
     }
+
+    /**
+     * @param e a failure to start the routes; may be null
+     * @return its message, followed by its innermost cause's when that is another exception; "see the log above"
+     *         for null
+     */
+    public static String rootMessage(Throwable e) {
+        if (e == null) {
+            return "see the log above";
+        }
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + t.getMessage();
+    }
 }

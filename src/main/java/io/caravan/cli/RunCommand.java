@@ -109,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             main.run();
         } catch (Exception e) {
-            System.err.println("caravan: the routes could not start: " + rootMessage(e));
+            System.err.println("caravan: the routes could not start: " + CaravanMain.rootMessage(e));
             return false;
         } finally {
             progress.stop();
@@ -120,13 +120,6 @@ final class RunCommand implements Callable<Integer> {
         return started[0];
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + t.getMessage();
-    }
 
     /** The command's files, sorted into mappings (validated) and route files. */
     record Inputs(List<JobMapping> mappings, List<String> mappingPaths, List<Path> routeFiles) {

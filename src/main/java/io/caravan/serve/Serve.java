@@ -180,7 +180,8 @@ public final class Serve implements AutoCloseable {
             throw new IllegalStateException("the routes did not start within " + timeoutSeconds + " s");
         }
         if (failure != null || stopped.getCount() == 0) {
-            throw new IllegalStateException("the routes could not start: " + rootMessage(failure), failure);
+            throw new IllegalStateException("the routes could not start: " + CaravanMain.rootMessage(failure),
+                    failure);
         }
         LOG.info("serving {} job(s) from {} mapping file(s) and {} route file(s)", runtime.mappings().size(),
                 found.mappingFiles().size() + found.referenced().size(), found.routeFiles().size());
@@ -206,16 +207,6 @@ public final class Serve implements AutoCloseable {
         runtime.close();
     }
 
-    private static String rootMessage(Throwable e) {
-        if (e == null) {
-            return "see the log above";
-        }
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + t.getMessage();
-    }
 
     /**
      * @param paths files and directories
