@@ -5,7 +5,8 @@ import io.caravan.mapping.JobMapping;
 import io.caravan.mapping.MappingLoader;
 import io.caravan.mapping.Secret;
 import io.caravan.mapping.Settings;
-import io.caravan.state.RunRecord;
+import io.caravan.state.JdbcRunStore;
+import io.caravan.state.RunRecorder;
 import org.apache.camel.main.Main;
 
 import java.io.IOException;
@@ -21,13 +22,15 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A camel-main with {@link HttpApi} on a free port of 127.0.0.1, serving {@link FakeJobs} and a
- * {@link MemoryRunStore}, and real {@link TableRun}s of the {@code shop} mapping to record.
+ * A camel-main with {@link HttpApi} on a free port of 127.0.0.1, serving {@link FakeJobs} and the embedded run store
+ * (H2 under the test's directory), and real {@link TableRun}s of the {@code shop} mapping, recorded by a
+ * {@link RunRecorder} and counted by the {@link RunMetrics} as serve mode does.
  */
 final class ApiServer implements AutoCloseable {
 
     final FakeJobs jobs = new FakeJobs();
-    final MemoryRunStore runs = new MemoryRunStore();
+    final JdbcRunStore runs;
+    private final RunRecorder recorder;
     final RunMetrics metrics = new RunMetrics();
     final int port;
     private final Main main = new Main();
@@ -41,6 +44,8 @@ final class ApiServer implements AutoCloseable {
      */
     ApiServer(Path dir, String apiToken, Map<String, String> env) throws Exception {
         this.port = freePort();
+        this.runs = JdbcRunStore.openEmbedded(dir.resolve(".caravan"));
+        this.recorder = new RunRecorder(runs);
         Settings d = Settings.defaults();
         Settings settings = new Settings(d.timezone(), d.notifyEnabled(), d.slackNotif(), d.cutOffTime(),
                 d.cursorStoreUrl(), d.cursorStoreUser(), d.cursorStorePassword(), d.dashboardStore(), true,
@@ -70,10 +75,11 @@ final class ApiServer implements AutoCloseable {
     }
 
     /** @return a running run of {@code table} of job shop, saved to the run store as serve mode does at start */
-    TableRun start(String table) {
+    TableRun start(String table) throws InterruptedException {
+        Thread.sleep(2); // the store keeps starts to the millisecond: each run of a test starts in a later one
         TableRun run = new TableRun(shop, shop.tables().stream().filter(t -> t.tableName().equals(table))
                 .findFirst().orElseThrow(), null);
-        runs.save(RunRecord.of(run));
+        recorder.started(run);
         metrics.started(run);
         return run;
     }
@@ -85,7 +91,7 @@ final class ApiServer implements AutoCloseable {
         } else {
             run.fail(failure);
         }
-        runs.save(RunRecord.of(run));
+        recorder.finished(run);
         metrics.finished(run);
         return run;
     }
@@ -94,7 +100,7 @@ final class ApiServer implements AutoCloseable {
      * @param rowsRead rows read; written to warehouse (and to lake for table lines, half of them)
      * @return a succeeded run of {@code table}
      */
-    TableRun succeeded(String table, long rowsRead) {
+    TableRun succeeded(String table, long rowsRead) throws InterruptedException {
         TableRun run = start(table);
         run.addRead(rowsRead, rowsRead * 100);
         run.stats("warehouse").addWrite(rowsRead, rowsRead * 100, 1_000_000);
@@ -128,5 +134,6 @@ final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         main.stop();
+        runs.close();
     }
 }

@@ -2,14 +2,15 @@ package io.caravan.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.caravan.batch.TableRun;
 import io.caravan.it.PipelineHarness;
 import io.caravan.mapping.Secret;
 import io.caravan.mapping.Settings;
-import io.caravan.runtime.RunListener;
 import io.caravan.runtime.ServeOptions;
 import io.caravan.serve.Serve;
 import io.caravan.state.RunRecord;
+import io.caravan.state.RunRecorder;
+import io.caravan.state.RunStore;
+import io.caravan.state.RunStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ class ServeHttpIT {
     Path dir;
 
     private Serve serve;
+    private RunStore runs;
     private final HttpClient http = HttpClient.newHttpClient();
     private int port;
 
@@ -41,6 +43,9 @@ class ServeHttpIT {
     void stop() {
         if (serve != null) {
             serve.close();
+        }
+        if (runs != null) {
+            runs.close();
         }
     }
 
@@ -61,19 +66,9 @@ class ServeHttpIT {
         Settings settings = new Settings(d.timezone(), d.notifyEnabled(), d.slackNotif(), d.cutOffTime(),
                 d.cursorStoreUrl(), d.cursorStoreUser(), d.cursorStorePassword(), d.dashboardStore(), true,
                 new Settings.Server("127.0.0.1", port, new Secret(TOKEN)), d.retries(), d.cluster());
-        MemoryRunStore runs = new MemoryRunStore();
         serve = new Serve(settings, List.of(mapping), dir.resolve(".caravan"), ServeOptions.of(settings));
-        serve.runtime().addListener(new RunListener() {
-            @Override
-            public void started(TableRun run) {
-                runs.save(RunRecord.of(run));
-            }
-
-            @Override
-            public void finished(TableRun run) {
-                runs.save(RunRecord.of(run));
-            }
-        });
+        runs = RunStores.open(settings, dir.resolve(".caravan"));
+        serve.runtime().addListener(new RunRecorder(runs));
         serve.beforeRun(main -> HttpApi.attach(main, serve.runtime(), runs));
         serve.start(60);
         long deadline = System.nanoTime() + 60_000_000_000L;
