@@ -10,10 +10,14 @@ import io.caravan.serve.JobControl.TableView;
 import io.caravan.serve.ServeJobs;
 import io.caravan.state.RunRecord;
 import io.caravan.state.RunStore;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,10 +111,28 @@ public final class HttpApi {
             LOG.warn("HTTP API: {}", ApiToken.NOT_CONFIGURED);
         }
         metrics.watch(jobs);
+        String host = settings.server().host();
         main.addInitialProperty("camel.server.enabled", "true");
-        main.addInitialProperty("camel.server.host", settings.server().host());
+        main.addInitialProperty("camel.server.host", host);
         main.addInitialProperty("camel.server.port", Integer.toString(settings.server().port()));
         main.configure().addRoutesBuilder(new HttpApi(jobs, runs, metrics, token).routes());
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport support) {
+                LOG.info("HTTP API and dashboard on http://{}:{}/", host.contains(":") ? "[" + host + "]" : host,
+                        port(support.getCamelContext()));
+            }
+        });
+    }
+
+    /**
+     * @param context a started CamelContext
+     * @return the port the platform-http server listens on (the one picked when {@code server_port} is 0); -1 when
+     *         no platform-http server runs in {@code context}
+     */
+    public static int port(CamelContext context) {
+        VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
+        return server == null ? -1 : server.getPort();
     }
 
     /** @return the routes of every endpoint */

@@ -9,9 +9,6 @@ import io.caravan.state.JdbcRunStore;
 import io.caravan.state.RunRecorder;
 import org.apache.camel.main.Main;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +19,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A camel-main with {@link HttpApi} on a free port of 127.0.0.1, serving {@link FakeJobs} and the embedded run store
+ * A camel-main with {@link HttpApi} on a port of 127.0.0.1 the system picks, serving {@link FakeJobs} and the embedded run store
  * (H2 under the test's directory), and real {@link TableRun}s of the {@code shop} mapping, recorded by a
  * {@link RunRecorder} and counted by the {@link RunMetrics} as serve mode does.
  */
@@ -43,13 +40,12 @@ final class ApiServer implements AutoCloseable {
      * @param env      the environment the token falls back to
      */
     ApiServer(Path dir, String apiToken, Map<String, String> env) throws Exception {
-        this.port = freePort();
         this.runs = JdbcRunStore.openEmbedded(dir.resolve(".caravan"));
         this.recorder = new RunRecorder(runs);
         Settings d = Settings.defaults();
         Settings settings = new Settings(d.timezone(), d.notifyEnabled(), d.slackNotif(), d.cutOffTime(),
                 d.cursorStoreUrl(), d.cursorStoreUser(), d.cursorStorePassword(), d.dashboardStore(), true,
-                new Settings.Server("127.0.0.1", port, new Secret(apiToken)), d.retries(), d.cluster());
+                new Settings.Server("127.0.0.1", 0, new Secret(apiToken)), d.retries(), d.cluster());
         main.configure().withName("http-test").withJmxEnabled(false);
         HttpApi.configure(main, settings, jobs, runs, metrics, env);
         Path file = dir.resolve("shop.yaml");
@@ -64,14 +60,7 @@ final class ApiServer implements AutoCloseable {
                 """);
         this.shop = MappingLoader.load(file);
         main.start();
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.port = HttpApi.port(main.getCamelContext());
     }
 
     /** @return a running run of {@code table} of job shop, saved to the run store as serve mode does at start */

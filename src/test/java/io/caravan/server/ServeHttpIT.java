@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,18 +58,16 @@ class ServeHttpIT {
         PipelineHarness h = PipelineHarness.orders(dir, "dumping", "");
         Path mapping = h.mapping("shop", "  - table_name: orders\n    cron: '0 0 0 1 1 ? 2099'\n    mode: dumping\n"
                 + "    batch_size: 40\n    primary_key: id\n    primary_key_datatype: int\n");
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
         Settings d = Settings.defaults();
         Settings settings = new Settings(d.timezone(), d.notifyEnabled(), d.slackNotif(), d.cutOffTime(),
                 d.cursorStoreUrl(), d.cursorStoreUser(), d.cursorStorePassword(), d.dashboardStore(), true,
-                new Settings.Server("127.0.0.1", port, new Secret(TOKEN)), d.retries(), d.cluster());
+                new Settings.Server("127.0.0.1", 0, new Secret(TOKEN)), d.retries(), d.cluster());
         serve = new Serve(settings, List.of(mapping), dir.resolve(".caravan"), ServeOptions.of(settings));
         runs = RunStores.open(settings, dir.resolve(".caravan"));
         serve.runtime().addListener(new RunRecorder(runs));
         serve.beforeRun(main -> HttpApi.attach(main, serve.runtime(), runs));
         serve.start(60);
+        port = HttpApi.port(serve.context());
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!serve.runtime().leadership().holds("shop") && System.nanoTime() < deadline) {
             Thread.sleep(100); // the job's lock is taken just after the start
