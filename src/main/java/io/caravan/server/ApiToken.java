@@ -52,6 +52,11 @@ final class ApiToken {
         return new ApiToken(null, problem);
     }
 
+    /** @return why requests that change something are all refused; null when a token is configured */
+    String problem() {
+        return problem;
+    }
+
     /** @return whether a token is configured */
     boolean configured() {
         return token != null;

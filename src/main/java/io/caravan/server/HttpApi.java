@@ -108,7 +108,7 @@ public final class HttpApi {
                           Map<String, String> env) {
         ApiToken token = ApiToken.of(settings, env);
         if (!token.configured()) {
-            LOG.warn("HTTP API: {}", ApiToken.NOT_CONFIGURED);
+            LOG.warn("HTTP API: {}", token.problem());
         }
         metrics.watch(jobs);
         String host = settings.server().host();
