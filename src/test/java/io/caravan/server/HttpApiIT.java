@@ -99,6 +99,16 @@ class HttpApiIT {
     }
 
     @Test
+    void aTokenNamingAnUnsetVariableRefusesEveryPostSayingWhich() throws Exception {
+        server = new ApiServer(dir, "${env:CARAVAN_TEST_UNSET_TOKEN}", Map.of("CARAVAN_API_TOKEN", "ignored"));
+        HttpResponse<String> r = server.post("/api/jobs/shop/runs", "ignored");
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(json(r).get("error").asText()).isEqualTo("api_token in the settings names"
+                + " ${env:CARAVAN_TEST_UNSET_TOKEN}: environment variable CARAVAN_TEST_UNSET_TOKEN is not set, so"
+                + " requests that change something are refused");
+    }
+
+    @Test
     void theEnvironmentGivesTheTokenWhenTheSettingsDoNot() throws Exception {
         server = new ApiServer(dir, "", Map.of("CARAVAN_API_TOKEN", "from-env"));
         assertThat(server.post("/api/jobs/shop/runs", TOKEN).statusCode()).isEqualTo(401);
