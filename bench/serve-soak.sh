@@ -2,12 +2,12 @@
 # Serve-mode soak: `caravan serve` runs TABLES tables (default 20) of one job on 5-second crons for DURATION seconds
 # (default 600) while a writer inserts rows into random tables; every SAMPLE seconds (default 15) the script records
 # the process's live heap after a full GC (jcmd GC.run, then GC.heap_info), its resident memory and its thread count.
-# The reference is the same run's first third: the script prints the ratio of the last third's averages to the
+# The reference is the same run's first third after WARMUP seconds (default 60: pools and caches fill): the script prints the ratio of the last third's averages to the
 # first third's (target: heap and RSS within 1.2x, threads within +5), then checks that every source row reached
 # the destination.
 #
 # Environment: PGHOST PGPORT PGUSER (PostgreSQL, defaults 127.0.0.1 5432 postgres); TABLES; DURATION; SAMPLE;
-# CARAVAN_JAR; CARAVAN_JAVA_OPTS (default -Xmx512m); BENCH_STRICT=1 exits 3 when a target is missed.
+# WARMUP; CARAVAN_JAR; CARAVAN_JAVA_OPTS (default -Xmx512m); BENCH_STRICT=1 exits 3 when a target is missed.
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
@@ -16,6 +16,7 @@ ROWS=1 . "$repo/bench/lib/events.sh"
 TABLES=${TABLES:-20}
 DURATION=${DURATION:-600}
 SAMPLE=${SAMPLE:-15}
+WARMUP=${WARMUP:-60}
 BENCH_STRICT=${BENCH_STRICT:-0}
 SRC=bench_soak_src
 DST=bench_soak_dst
@@ -27,7 +28,7 @@ caravan_jar 0
 log "source $SRC and destination $DST: $TABLES tables of 1,000 rows"
 recreate_db $SRC
 recreate_db $DST
-for i in $(seq -w 1 "$TABLES"); do
+for i in $(seq 1 "$TABLES" | xargs printf '%02d '); do
   q $SRC -c "CREATE TABLE t$i (id bigserial PRIMARY KEY, note text, updated_at timestamptz NOT NULL DEFAULT now())" \
          -c "INSERT INTO t$i (note, updated_at) SELECT 'row ' || g, now() - interval '1 hour' FROM generate_series(1, 1000) g"
 done
@@ -39,7 +40,7 @@ done
     "$PGHOST" "$PGPORT" $DST "$PGUSER"
   [[ -n ${PGPASSWORD:-} ]] && printf '    password: %s\n' "$PGPASSWORD"
   printf 'tables:\n'
-  for i in $(seq -w 1 "$TABLES"); do
+  for i in $(seq 1 "$TABLES" | xargs printf '%02d '); do
     printf '  - table_name: t%s\n    cron: "0/5 * * * * ?"\n    mode: syncing\n    batch_size: 500\n' "$i"
     printf '    primary_key: id\n    primary_key_datatype: int\n    bookmark: updated_at\n'
   done
@@ -74,7 +75,7 @@ kill $pid; wait $pid 2>/dev/null || true
 trap - EXIT
 
 cat "$work/samples.txt"
-read -r heap_ratio rss_ratio thread_diff < <(awk 'NR > 1 { n++; s[n] = $1; h[n] = $2; r[n] = $3; t[n] = $4 }
+read -r heap_ratio rss_ratio thread_diff < <(awk -v w="$WARMUP" 'NR > 1 && $1 >= w { n++; s[n] = $1; h[n] = $2; r[n] = $3; t[n] = $4 }
   END { k = int(n / 3); if (k < 1) k = 1
         for (i = 1; i <= k; i++) { h1 += h[i]; r1 += r[i]; t1 += t[i] }
         for (i = n - k + 1; i <= n; i++) { h2 += h[i]; r2 += r[i]; t2 += t[i] }
@@ -83,7 +84,7 @@ runs=$(grep -c ': succeeded in' "$work/serve.log" || true)
 failed=$(grep -c ': failed in' "$work/serve.log" || true)
 skipped=$(grep -c 'skipped: the previous run' "$work/serve.log" || true)
 src_rows=0; dst_rows=0
-for i in $(seq -w 1 "$TABLES"); do
+for i in $(seq 1 "$TABLES" | xargs printf '%02d '); do
   src_rows=$(( src_rows + $(v $SRC "SELECT count(*) FROM t$i") ))
   dst_rows=$(( dst_rows + $(v $DST "SELECT count(*) FROM sql_${SRC}_dms.t$i" 2>/dev/null || echo 0) ))
 done

@@ -168,6 +168,14 @@ public class TableConsumer extends ScheduledPollConsumer implements TableControl
         if (options.pastCutOff()) {
             LOG.info("{} table {}: {} skipped: past the cut-off time {}; runs start again at {}", job, table, why,
                     options.cutOffTime(), options.resumesAt());
+            for (RunListener l : runtime.listeners()) {
+                try {
+                    l.cutOff(job, options.resumesAt());
+                } catch (RuntimeException e) {
+                    LOG.warn("run listener {} failed on the cut-off of job {}: {}", l.getClass().getSimpleName(),
+                            job, e.toString());
+                }
+            }
             return false;
         }
         if (!runtime.leadership().holds(job)) {

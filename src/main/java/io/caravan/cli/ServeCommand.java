@@ -44,6 +44,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (MappingException e) {
             System.err.println(e.getMessage());
             return CaravanCli.EXIT_INVALID;
+        } catch (IllegalArgumentException | io.caravan.state.StateException e) {
+            System.err.println("caravan: " + e.getMessage());
+            return CaravanCli.EXIT_INVALID;
         }
         try (serve) {
             try {

@@ -11,6 +11,9 @@ import io.caravan.route.RouteFiles;
 import io.caravan.route.RouteGenerator;
 import io.caravan.runtime.CaravanRuntime;
 import io.caravan.runtime.ServeOptions;
+
+import io.caravan.state.RunStore;
+import io.caravan.state.RunStores;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -55,6 +58,8 @@ public final class Serve implements AutoCloseable {
     private volatile Main main;
     private volatile Throwable failure;
     private volatile ClusterLeadership leadership;
+    private final RunStore runStore;
+    private final SlackNotifier slack;
 
     /**
      * The files a serve process loads.
@@ -75,6 +80,8 @@ public final class Serve implements AutoCloseable {
      * @param stateDir the cursor store's and generated routes' directory, usually {@code .caravan}
      * @param options  serve mode's clock and rules, usually {@link ServeOptions#of(Settings)}
      * @throws MappingException naming file, line and key of every problem of every mapping, or a missing path
+     * @throws io.caravan.state.StateException when the run store ({@code dashboard_store}) cannot be opened
+     * @throws IllegalArgumentException when {@code slack_notif} names an environment variable that is not set
      */
     public Serve(Settings settings, List<Path> paths, Path stateDir, ServeOptions options) {
         this.settings = settings;
@@ -89,6 +96,15 @@ public final class Serve implements AutoCloseable {
         }
         runtime.serve(options);
         runtime.addListener(new RunLog());
+        this.slack = SlackNotifier.forSettings(settings);
+        runtime.addListener(slack);
+        this.runStore = RunStores.open(settings, stateDir);
+        runtime.addListener(new RunRecorder(runStore));
+    }
+
+    /** @return where run statistics go (the settings' {@code dashboard_store}); never null */
+    public RunStore runStore() {
+        return runStore;
     }
 
     /** @return the runtime shared by the routes; never null */
@@ -145,6 +161,11 @@ public final class Serve implements AutoCloseable {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport support) {
+                try {
+                    slack.install(support.getCamelContext());
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot set up the Slack notifications: " + e.getMessage(), e);
+                }
                 if (settings.cluster().lock().equals("file")) {
                     Path root = settings.cluster().path() == null ? stateDir.resolve("cluster")
                             : Path.of(settings.cluster().path());
@@ -205,6 +226,7 @@ public final class Serve implements AutoCloseable {
             }
         }
         runtime.close();
+        runStore.close();
     }
 
 

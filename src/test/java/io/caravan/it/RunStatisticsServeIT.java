@@ -4,9 +4,7 @@ import io.caravan.mapping.Settings;
 import io.caravan.runtime.ServeOptions;
 import io.caravan.serve.Serve;
 import io.caravan.state.RunRecord;
-import io.caravan.state.RunRecorder;
 import io.caravan.state.RunStore;
-import io.caravan.state.RunStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,14 +32,12 @@ class RunStatisticsServeIT {
         Path stateDir = dir.resolve(".caravan");
         ServeOptions options = new ServeOptions(ZoneId.of("UTC"), null, new Settings.Retries(1, 1, 2),
                 Clock.systemUTC());
-        try (RunStore store = RunStores.open(Settings.defaults(), stateDir)) {
-            try (Serve serve = new Serve(Settings.defaults(), List.of(h.dir().resolve("shop.yaml"), missing),
-                    stateDir, options)) {
-                serve.runtime().addListener(new RunRecorder(store));
-                serve.start(60);
-                await(store, "shop", 1);
-                await(store, "missing", 1);
-            }
+        try (Serve serve = new Serve(Settings.defaults(), List.of(h.dir().resolve("shop.yaml"), missing),
+                stateDir, options)) {
+            RunStore store = serve.runStore();
+            serve.start(60);
+            await(store, "shop", 1);
+            await(store, "missing", 1);
 
             RunRecord shop = store.list("shop", "orders", null, 10).get(0);
             assertThat(shop.status()).isEqualTo("succeeded");

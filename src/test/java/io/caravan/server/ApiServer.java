@@ -5,8 +5,8 @@ import io.caravan.mapping.JobMapping;
 import io.caravan.mapping.MappingLoader;
 import io.caravan.mapping.Secret;
 import io.caravan.mapping.Settings;
+import io.caravan.serve.RunRecorder;
 import io.caravan.state.JdbcRunStore;
-import io.caravan.state.RunRecorder;
 import org.apache.camel.main.Main;
 
 import java.net.URI;

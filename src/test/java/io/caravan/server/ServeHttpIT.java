@@ -8,9 +8,7 @@ import io.caravan.mapping.Settings;
 import io.caravan.runtime.ServeOptions;
 import io.caravan.serve.Serve;
 import io.caravan.state.RunRecord;
-import io.caravan.state.RunRecorder;
 import io.caravan.state.RunStore;
-import io.caravan.state.RunStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +32,6 @@ class ServeHttpIT {
     Path dir;
 
     private Serve serve;
-    private RunStore runs;
     private final HttpClient http = HttpClient.newHttpClient();
     private int port;
 
@@ -42,9 +39,6 @@ class ServeHttpIT {
     void stop() {
         if (serve != null) {
             serve.close();
-        }
-        if (runs != null) {
-            runs.close();
         }
     }
 
@@ -63,8 +57,7 @@ class ServeHttpIT {
                 d.cursorStoreUrl(), d.cursorStoreUser(), d.cursorStorePassword(), d.dashboardStore(), true,
                 new Settings.Server("127.0.0.1", 0, new Secret(TOKEN)), d.retries(), d.cluster());
         serve = new Serve(settings, List.of(mapping), dir.resolve(".caravan"), ServeOptions.of(settings));
-        runs = RunStores.open(settings, dir.resolve(".caravan"));
-        serve.runtime().addListener(new RunRecorder(runs));
+        RunStore runs = serve.runStore();
         serve.beforeRun(main -> HttpApi.attach(main, serve.runtime(), runs));
         serve.start(60);
         port = HttpApi.port(serve.context());

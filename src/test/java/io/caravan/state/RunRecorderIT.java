@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.caravan.batch.TableRun;
+import io.caravan.serve.RunRecorder;
 import io.caravan.mapping.JobMapping;
 import io.caravan.mapping.MappingLoader;
 import org.junit.jupiter.api.AfterEach;

@@ -1,6 +1,8 @@
-package io.caravan.state;
+package io.caravan.serve;
 
 import io.caravan.batch.TableRun;
+import io.caravan.state.RunRecord;
+import io.caravan.state.RunStore;
 import io.caravan.runtime.RunListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
