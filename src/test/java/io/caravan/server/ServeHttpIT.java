@@ -111,6 +111,14 @@ class ServeHttpIT {
                 "caravan_rows_written_total{destination=\"warehouse\",job=\"shop\",table=\"orders\"} 250.0");
         assertThat(send(HttpRequest.newBuilder().GET(), "/observe/health").statusCode()).isEqualTo(200);
         assertThat(send(HttpRequest.newBuilder().GET(), "/").body()).contains("<title>Caravan</title>");
+
+        serve.runtime().leadership(job -> false); // as when another process holds the job's lock
+        JsonNode held = JSON.readTree(send(HttpRequest.newBuilder().GET(), "/api/jobs/shop").body());
+        assertThat(held.get("active").asBoolean()).isFalse();
+        HttpResponse<String> refused = send(post, "/api/jobs/shop/runs");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(refused.body()).get("error").asText())
+                .isEqualTo("job 'shop' is held by another process (cluster lock): run it there");
     }
 
     @Test
