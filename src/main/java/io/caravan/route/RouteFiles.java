@@ -25,17 +25,25 @@ public final class RouteFiles {
     /** @return true when the file is a Camel YAML DSL route file (a top-level list), false for a mapping (a map) */
     public static boolean isRouteFile(Path file) {
         try {
-            for (String line : Files.readAllLines(file)) {
-                String t = line.strip();
-                if (t.isEmpty() || t.startsWith("#") || t.equals("---")) {
-                    continue;
-                }
-                return t.startsWith("- ");
-            }
-            return false;
+            return isRouteText(Files.readString(file));
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * @param text a YAML or JSON file's text; never null
+     * @return true for a Camel YAML DSL route file (a top-level list), false for a mapping (a map)
+     */
+    public static boolean isRouteText(String text) {
+        for (String line : text.split("\\R")) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#") || t.equals("---")) {
+                continue;
+            }
+            return t.startsWith("- ");
+        }
+        return false;
     }
 
     /**

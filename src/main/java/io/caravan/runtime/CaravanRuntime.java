@@ -174,6 +174,15 @@ public final class CaravanRuntime implements AutoCloseable {
     }
 
     /**
+     * Forgets the mapping of {@code path} (its file was deleted); a later {@link #mapping} loads the file again.
+     *
+     * @param path a mapping file, as a route names it
+     */
+    public synchronized void unregister(String path) {
+        mappings.remove(path);
+    }
+
+    /**
      * Starts opening the cursor store in the background (it loads a database and Flyway, about half a second), so
      * that it opens while Camel starts. Idempotent.
      */
