@@ -5,6 +5,7 @@ import io.caravan.mapping.Settings;
 import io.caravan.mapping.SettingsLoader;
 import io.caravan.runtime.ServeOptions;
 import io.caravan.serve.Serve;
+import io.caravan.server.HttpApi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,6 +48,10 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | io.caravan.state.StateException e) {
             System.err.println("caravan: " + e.getMessage());
             return CaravanCli.EXIT_INVALID;
+        }
+        if (serve.settings().fastapiServer()) {
+            Serve served = serve;
+            served.beforeRun(main -> HttpApi.attach(main, served.runtime(), served.runStore()));
         }
         try (serve) {
             try {

@@ -31,7 +31,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -54,6 +56,7 @@ public final class Serve implements AutoCloseable {
     private volatile RouteReloader reloader;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<Consumer<Main>> mainSteps = new CopyOnWriteArrayList<>();
     private volatile Main main;
     private volatile Throwable failure;
     private volatile ClusterLeadership leadership;
@@ -132,6 +135,14 @@ public final class Serve implements AutoCloseable {
         return main;
     }
 
+    /**
+     * @param step configures the camel-main before it runs (more routes, properties), in the order added; call
+     *             before {@link #start}
+     */
+    public void beforeRun(Consumer<Main> step) {
+        mainSteps.add(step);
+    }
+
     /** @return the running CamelContext; null before start or after stop */
     public CamelContext context() {
         Main m = main;
@@ -154,6 +165,7 @@ public final class Serve implements AutoCloseable {
         found.routeFiles().forEach(p -> routeFiles.add(p.toAbsolutePath().toString()));
         runtime.openCursorStoreInBackground();
         main = CaravanMain.create(runtime, routeFiles);
+        mainSteps.forEach(step -> step.accept(main));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport support) {

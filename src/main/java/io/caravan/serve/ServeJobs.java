@@ -71,6 +71,10 @@ public final class ServeJobs implements JobControl {
             throw new IllegalStateException("past the cut-off time " + options.cutOffTime() + "; runs start again at "
                     + options.resumesAt());
         }
+        if (!runtime.leadership().holds(job)) {
+            throw new IllegalStateException("job '" + job + "' is held by another process (cluster lock): run it"
+                    + " there");
+        }
         List<String> started = new ArrayList<>();
         boolean anyHere = false;
         for (TableSpec t : tables) {
@@ -99,6 +103,7 @@ public final class ServeJobs implements JobControl {
                     List.copyOf(mapping.destinations().keySet()), control != null && control.running(),
                     control == null ? null : control.nextRun(), lagSeconds(mapping.name(), t.tableName())));
         }
+        active &= runtime.leadership().holds(mapping.name());
         return new JobView(mapping.name(), file, active, List.copyOf(tables));
     }
 
