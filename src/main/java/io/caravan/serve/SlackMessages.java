@@ -1,6 +1,7 @@
 package io.caravan.serve;
 
 import io.caravan.batch.DestinationStats;
+import io.caravan.batch.Sizes;
 import io.caravan.batch.TableRun;
 import io.caravan.state.Cursor;
 
@@ -76,7 +77,7 @@ final class SlackMessages {
             lines.add("• no rows written");
         }
         stats.forEach((destination, s) -> lines.add(String.format(Locale.ROOT, "• `%s`: %,d written, %,d deleted, %s",
-                escape(destination), s.rowsWritten(), s.rowsDeleted(), bytes(s.bytes()))));
+                escape(destination), s.rowsWritten(), s.rowsDeleted(), Sizes.bytes(s.bytes()))));
         lines.add("Cursor: " + cursor(run.cursorAfter()));
         return String.join("\n", lines);
     }
@@ -151,20 +152,6 @@ final class SlackMessages {
         return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 
-    /** @return {@code n} bytes in B, kB, MB, GB or TB (1024 apart), one decimal above 1 kB */
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"kB", "MB", "GB", "TB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
 
     /** Slack's escaping of text: {@code &}, {@code <} and {@code >} (api.slack.com, "Formatting text"). */
     static String escape(String text) {

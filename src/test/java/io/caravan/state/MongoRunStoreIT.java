@@ -3,9 +3,8 @@ package io.caravan.state;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.caravan.state.RunRecord.DestinationRun;
+import io.caravan.testing.MongoTestServer;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,17 +28,7 @@ class MongoRunStoreIT extends RunStoreContract {
 
     @BeforeEach
     void startMongo() {
-        server = new MongoServer(new MemoryBackend().version(new MongoVersion() {
-            @Override
-            public List<Integer> getVersionArray() {
-                return List.of(5, 0, 0);
-            }
-
-            @Override
-            public int getWireVersion() {
-                return 13;
-            }
-        }));
+        server = MongoTestServer.create();
         url = "mongodb://127.0.0.1:" + server.bind().getPort();
     }
 

@@ -1,12 +1,11 @@
 package io.caravan.state;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.caravan.batch.TableRun;
 import io.caravan.serve.RunRecorder;
 import io.caravan.mapping.JobMapping;
 import io.caravan.mapping.MappingLoader;
+import io.caravan.testing.MongoTestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -175,17 +173,7 @@ class RunRecorderIT {
 
     @Test
     void aMongoServerThatWentDownNeverFailsTheRun() {
-        MongoServer server = new MongoServer(new MemoryBackend().version(new MongoVersion() {
-            @Override
-            public List<Integer> getVersionArray() {
-                return List.of(5, 0, 0);
-            }
-
-            @Override
-            public int getWireVersion() {
-                return 13;
-            }
-        }));
+        MongoServer server = MongoTestServer.create();
         String url = "mongodb://127.0.0.1:" + server.bind().getPort() + "/?serverSelectionTimeoutMS=500";
         try (RunStore store = MongoRunStore.open(url, "caravan", "runs")) {
             server.shutdownNow();

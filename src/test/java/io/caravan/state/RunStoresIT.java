@@ -3,10 +3,9 @@ package io.caravan.state;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.caravan.mapping.Settings;
 import io.caravan.mapping.SettingsLoader;
+import io.caravan.testing.MongoTestServer;
 import io.caravan.testing.PgServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,17 +56,7 @@ class RunStoresIT {
 
     @Test
     void aMongoUrlOpensTheCollectionOfDbNameAndCollectionName() throws IOException {
-        MongoServer server = new MongoServer(new MemoryBackend().version(new MongoVersion() {
-            @Override
-            public List<Integer> getVersionArray() {
-                return List.of(5, 0, 0);
-            }
-
-            @Override
-            public int getWireVersion() {
-                return 13;
-            }
-        }));
+        MongoServer server = MongoTestServer.create();
         String url = "mongodb://127.0.0.1:" + server.bind().getPort();
         try {
             Path file = Files.writeString(dir.resolve("settings.yaml"), "dashboard_store:\n  url: " + url
