@@ -26,6 +26,12 @@ public class TableEndpoint extends ScheduledPollEndpoint {
     public Consumer createConsumer(Processor processor) throws Exception {
         TableConsumer consumer = new TableConsumer(this, processor);
         configureConsumer(consumer);
+        io.caravan.runtime.CaravanRuntime runtime = getCamelContext().getRegistry()
+                .lookupByNameAndType(io.caravan.runtime.CaravanRuntime.BEAN, io.caravan.runtime.CaravanRuntime.class);
+        if (runtime != null && runtime.serveOptions() != null) {
+            String cron = runtime.mapping(mapping).table(table).cron();
+            consumer.schedule(io.caravan.mapping.Crons.toQuartz(cron), runtime.serveOptions());
+        }
         return consumer;
     }
 

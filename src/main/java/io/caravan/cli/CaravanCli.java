@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "caravan", mixinStandardHelpOptions = true, versionProvider = CaravanCli.Version.class,
         description = "Moves tables between databases as Apache Camel routes, from YAML job mappings.",
-        subcommands = {ValidateCommand.class, GenerateCommand.class, RunCommand.class,
+        subcommands = {ValidateCommand.class, GenerateCommand.class, RunCommand.class, ServeCommand.class,
             CommandLine.HelpCommand.class})
 public final class CaravanCli implements Runnable {
 
@@ -22,7 +22,7 @@ public final class CaravanCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: validate, generate or run");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: validate, generate, run or serve");
     }
 
     /**

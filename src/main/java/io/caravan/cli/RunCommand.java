@@ -1,9 +1,7 @@
 package io.caravan.cli;
 
 import io.caravan.batch.TableRun;
-import io.caravan.camel.BookmarkStep;
-import io.caravan.camel.GetTableNameStep;
-import io.caravan.camel.ProcessDictStep;
+import io.caravan.camel.CaravanMain;
 import io.caravan.mapping.JobMapping;
 import io.caravan.mapping.Location;
 import io.caravan.mapping.MappingException;
@@ -11,14 +9,13 @@ import io.caravan.mapping.MappingLoader;
 import io.caravan.mapping.Problem;
 import io.caravan.mapping.Settings;
 import io.caravan.mapping.SettingsLoader;
+import io.caravan.route.RouteFiles;
 import io.caravan.route.RouteGenerator;
 import io.caravan.runtime.CaravanRuntime;
 import io.caravan.runtime.RunTracker;
-import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
-import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,7 +26,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /**
  * {@code caravan run FILE...}: runs jobs once in camel-main. Mapping files are turned into routes (written under
@@ -89,25 +85,10 @@ final class RunCommand implements Callable<Integer> {
 
     /** @return false when Camel could not start the routes */
     private boolean runCamel(CaravanRuntime runtime, List<String> routeFiles) throws Exception {
-        Main main = new Main();
-        main.bind(CaravanRuntime.BEAN, runtime);
-        main.bind("processDict", new ProcessDictStep());
-        main.bind("getTableName", new GetTableNameStep());
-        main.bind("bookmarks", new BookmarkStep());
-        main.configure().withName("caravan")
-                .withRoutesIncludePattern(routeFiles.stream().map(f -> "file:" + f).collect(Collectors.joining(",")))
-                .withRoutesReloadEnabled(false)
-                .withJmxEnabled(false);
-        main.addInitialProperty("camel.component.kamelet.location", "file:kamelets,classpath:kamelets");
+        Main main = CaravanMain.create(runtime, routeFiles);
         Progress progress = new Progress(runtime.tracker(), progressSeconds, System.err);
         boolean[] started = {false};
         main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterConfigure(BaseMainSupport support) {
-                CamelContext ctx = support.getCamelContext();
-                ctx.getCamelContextExtension().setErrorHandlerFactory(new NoErrorHandlerDefinition());
-            }
-
             @Override
             public void afterStart(BaseMainSupport support) {
                 started[0] = true;
@@ -128,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             main.run();
         } catch (Exception e) {
-            System.err.println("caravan: the routes could not start: " + rootMessage(e));
+            System.err.println("caravan: the routes could not start: " + CaravanMain.rootMessage(e));
             return false;
         } finally {
             progress.stop();
@@ -139,13 +120,6 @@ final class RunCommand implements Callable<Integer> {
         return started[0];
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + t.getMessage();
-    }
 
     /** The command's files, sorted into mappings (validated) and route files. */
     record Inputs(List<JobMapping> mappings, List<String> mappingPaths, List<Path> routeFiles) {

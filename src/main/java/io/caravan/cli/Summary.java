@@ -1,6 +1,7 @@
 package io.caravan.cli;
 
 import io.caravan.batch.DestinationStats;
+import io.caravan.batch.Sizes;
 import io.caravan.batch.TableRun;
 
 import java.io.PrintStream;
@@ -81,24 +82,11 @@ final class Summary {
             String.format(Locale.ROOT, "%,d", run.rowsRead()),
             String.format(Locale.ROOT, "%,d", written),
             String.format(Locale.ROOT, "%,d", s == null ? 0 : s.rowsDeleted()),
-            bytes(s == null ? 0 : s.bytes()),
+            Sizes.bytes(s == null ? 0 : s.bytes()),
             String.format(Locale.ROOT, "%.2f", seconds),
             String.format(Locale.ROOT, "%,.0f", seconds > 0 ? run.rowsRead() / seconds : 0)};
     }
 
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"kB", "MB", "GB", "TB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
 
     private static void printAligned(PrintStream out, List<String[]> rows) {
         int[] width = new int[HEADER.length];

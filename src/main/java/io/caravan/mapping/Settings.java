@@ -15,7 +15,10 @@ import java.util.Map;
  *                        ({@code .caravan/state} in the working directory)
  * @param cursorStoreUser user of the cursor store; empty when not given
  * @param cursorStorePassword password of the cursor store; {@link Secret#NONE} when not given
- * @param dashboardStore  {@code dashboard_store} as given (used by serve mode); empty when absent
+ * @param dashboardStore  {@code dashboard_store} (the run store of serve mode, opened by
+ *                        {@code io.caravan.state.RunStores}): {@code url}, {@code username}, {@code password} (as
+ *                        written, maybe {@code ${env:NAME}}), {@code db_name}, {@code collection_name}, each only
+ *                        when given; empty when absent (the embedded store)
  * @param fastapiServer   keep an HTTP server running (serve mode); default false
  * @param server          {@code server_host}, {@code server_port}, {@code api_token}; never null
  * @param retries         {@code retries}: how transient failures are retried; never null

@@ -5,14 +5,16 @@ import java.time.DateTimeException;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Loads the settings file (DMS seed keys, YAML or JSON) with the same checks and problem format as
  * {@link MappingLoader}. Every key is optional; absent keys take the values of {@link Settings#defaults()}.
- * {@code ${env:NAME}} in {@code encryption_store.url} and {@code .username} is replaced by the variable's value;
- * {@code encryption_store.password} and the {@code slack_notif} values are kept as written.
+ * {@code ${env:NAME}} in {@code encryption_store.url} and {@code .username}, and in every {@code dashboard_store}
+ * value but {@code password}, is replaced by the variable's value; the passwords and the {@code slack_notif} values
+ * are kept as written.
  */
 public final class SettingsLoader {
 
@@ -22,6 +24,7 @@ public final class SettingsLoader {
     static final List<String> CLUSTER_KEYS = List.of("lock", "path");
     static final List<String> SLACK_KEYS = List.of("slack_token", "webhook_url", "channel");
     static final List<String> STORE_KEYS = List.of("url", "username", "password");
+    static final List<String> DASHBOARD_KEYS = List.of("url", "username", "password", "db_name", "collection_name");
 
     private SettingsLoader() {
     }
@@ -52,8 +55,7 @@ public final class SettingsLoader {
         String storeUser = store.text("username", null);
         Secret storePassword = store.secret("password");
         store.finish();
-        MapReader dashboard = top.map("dashboard_store", null, null);
-        Map<String, String> dashboardStore = Collections.unmodifiableMap(dashboard.strings());
+        Map<String, String> dashboardStore = dashboardStore(top);
         Boolean fastapi = top.bool("fastapi_server");
         Settings.Server server = server(top, defaults.server());
         Settings.Retries retries = retries(top, defaults.retries());
@@ -152,5 +154,43 @@ public final class SettingsLoader {
             return null;
         }
         return url;
+    }
+
+    /**
+     * {@code dashboard_store} (read by {@code io.caravan.state.RunStores}): a JDBC URL, or a MongoDB URL with the
+     * seed's {@code db_name} and {@code collection_name}; {@code username} and {@code password} with either.
+     *
+     * @return the values by key, the password as written; empty when absent
+     */
+    private static Map<String, String> dashboardStore(MapReader top) {
+        MapReader store = top.map("dashboard_store", DASHBOARD_KEYS, null);
+        Map<String, String> values = new LinkedHashMap<>();
+        String url = store.text("url", "write a JDBC URL (e.g. jdbc:postgresql://host:5432/caravan) or a MongoDB URL"
+                + " (e.g. mongodb://host:27017), or leave dashboard_store out for the embedded store");
+        boolean jdbc = url != null && url.matches("jdbc:[a-z0-9]+:.+");
+        boolean mongo = url != null && (url.startsWith("mongodb://") || url.startsWith("mongodb+srv://"));
+        if (url != null && !jdbc && !mongo) {
+            store.problem("url", "expected a JDBC or MongoDB URL",
+                    "write e.g. jdbc:postgresql://host:5432/caravan or mongodb://host:27017");
+        }
+        putIfPresent(values, "url", url);
+        putIfPresent(values, "username", store.text("username", null));
+        Secret password = store.secret("password");
+        putIfPresent(values, "password", password.isEmpty() ? null : password.text());
+        for (String key : List.of("db_name", "collection_name")) {
+            String name = store.text(key, null);
+            if (name != null && jdbc) {
+                store.problem(key, "is for a MongoDB url only", "a JDBC URL names its database; remove " + key);
+            }
+            putIfPresent(values, key, name);
+        }
+        store.finish();
+        return Collections.unmodifiableMap(values);
+    }
+
+    private static void putIfPresent(Map<String, String> values, String key, String value) {
+        if (value != null) {
+            values.put(key, value);
+        }
     }
 }

@@ -29,6 +29,13 @@ public final class CaravanRuntime implements AutoCloseable {
     private final RunTracker tracker = new RunTracker();
     private final Map<String, JobMapping> mappings = new HashMap<>();
     private java.util.concurrent.CompletableFuture<CursorStore> cursorStore;
+    private final java.util.List<RunListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.Set<String> oneShotsRun = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<String, TableControl> tables = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile ServeOptions serve;
+    private volatile Leadership leadership = Leadership.ALONE;
+    private final java.util.concurrent.atomic.AtomicLong skippedStarts = new java.util.concurrent.atomic.AtomicLong();
+    private java.util.concurrent.ExecutorService runThreads;
 
     /**
      * @param settings settings; never null
@@ -42,6 +49,109 @@ public final class CaravanRuntime implements AutoCloseable {
     /** @return the settings the process started with; never null */
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * Turns on serve mode: table routes then run on their cron (camel-quartz) in the settings' time zone, a run
+     * never overlaps itself, self-managed tables run once per process, transient failures are retried, and the
+     * cut-off time stops runs. Call before Camel starts the routes.
+     *
+     * @param options the clock and retry rules; never null
+     */
+    public synchronized void serve(ServeOptions options) {
+        this.serve = options;
+        tracker.keepFinished(false);
+        if (runThreads == null) {
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            runThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "caravan-run-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
+
+    /** @return serve mode's options; null under {@code caravan run} */
+    public ServeOptions serveOptions() {
+        return serve;
+    }
+
+    /** @return the threads table runs use in serve mode; null under {@code caravan run} */
+    public synchronized java.util.concurrent.Executor runThreads() {
+        return runThreads;
+    }
+
+    /** @param leadership which jobs this process may run; never null */
+    public void leadership(Leadership leadership) {
+        this.leadership = leadership;
+    }
+
+    /** @return which jobs this process may run; {@link Leadership#ALONE} unless serve mode set a cluster's */
+    public Leadership leadership() {
+        return leadership;
+    }
+
+    /** Counts a scheduled start skipped because the table's previous run was still under way. */
+    public void skippedStart() {
+        skippedStarts.incrementAndGet();
+    }
+
+    /** @return scheduled starts skipped so far because the table's previous run was still under way */
+    public long skippedStarts() {
+        return skippedStarts.get();
+    }
+
+    /** @param listener told about every run from now on; never null */
+    public void addListener(RunListener listener) {
+        listeners.add(listener);
+    }
+
+    /** @return the listeners, in the order added */
+    public java.util.List<RunListener> listeners() {
+        return listeners;
+    }
+
+    /**
+     * Records that a self-managed table ran in this process, so that a reloaded route does not run it again.
+     *
+     * @param job   job name
+     * @param table table name
+     * @return true the first time for this table, false when it already ran
+     */
+    public boolean firstOneShot(String job, String table) {
+        return oneShotsRun.add(job + "\u0000" + table);
+    }
+
+    /**
+     * @param job     job name
+     * @param table   table name
+     * @param control the started route's handle on the table; replaces an earlier one
+     */
+    public void tableStarted(String job, String table, TableControl control) {
+        tables.put(job + "\u0000" + table, control);
+    }
+
+    /**
+     * @param job     job name
+     * @param table   table name
+     * @param control the handle given to {@link #tableStarted}; a newer handle of the same table is kept
+     */
+    public void tableStopped(String job, String table, TableControl control) {
+        tables.remove(job + "\u0000" + table, control);
+    }
+
+    /**
+     * @param job   job name
+     * @param table table name
+     * @return the started route's handle on the table; null when its route is not running in this process
+     */
+    public TableControl table(String job, String table) {
+        return tables.get(job + "\u0000" + table);
+    }
+
+    /** @return the mapping files loaded so far, by path */
+    public synchronized Map<String, JobMapping> mappings() {
+        return new java.util.TreeMap<>(mappings);
     }
 
     /** @return the tracker of this process's table runs; never null */
@@ -61,6 +171,15 @@ public final class CaravanRuntime implements AutoCloseable {
     /** @param mapping a mapping already loaded from {@code path} */
     public synchronized void register(String path, JobMapping mapping) {
         mappings.put(path, mapping);
+    }
+
+    /**
+     * Forgets the mapping of {@code path} (its file was deleted); a later {@link #mapping} loads the file again.
+     *
+     * @param path a mapping file, as a route names it
+     */
+    public synchronized void unregister(String path) {
+        mappings.remove(path);
     }
 
     /**
@@ -139,6 +258,10 @@ public final class CaravanRuntime implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (runThreads != null) {
+            runThreads.shutdownNow();
+            runThreads = null;
+        }
         if (cursorStore != null) {
             cursorStore.thenAccept(CursorStore::close);
             cursorStore = null;

@@ -18,4 +18,14 @@ public interface RunListener {
      *            closed, {@link TableRun#cursorAfter()} and {@link TableRun#nextAttempt()} are set
      */
     void finished(TableRun run);
+
+    /**
+     * Called when a table's start is refused because the settings' cut-off time has passed (possibly many times a
+     * day per job: an implementation that posts should post once per job and day).
+     *
+     * @param job       the job
+     * @param resumesAt when runs may start again (the next midnight in the settings' time zone)
+     */
+    default void cutOff(String job, java.time.ZonedDateTime resumesAt) {
+    }
 }

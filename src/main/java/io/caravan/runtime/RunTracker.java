@@ -17,6 +17,15 @@ public final class RunTracker {
     private final Map<String, TableRun> expected = new LinkedHashMap<>();
     private final List<TableRun> finished = new ArrayList<>();
     private final List<String> failuresBeforeStart = new ArrayList<>();
+    private boolean keepFinished = true;
+
+    /**
+     * @param keep whether finished runs are kept for {@link #finishedRuns()} (the summary of {@code caravan run});
+     *             serve mode does not keep them, its run store does
+     */
+    public synchronized void keepFinished(boolean keep) {
+        this.keepFinished = keep;
+    }
 
     /** @param routeId a table route whose consumer started */
     public synchronized void expect(String routeId) {
@@ -34,7 +43,9 @@ public final class RunTracker {
      */
     public synchronized void finished(String routeId, TableRun run) {
         expected.put(routeId, run);
-        finished.add(run);
+        if (keepFinished) {
+            finished.add(run);
+        }
         notifyAll();
     }
 
@@ -43,7 +54,9 @@ public final class RunTracker {
      * @param message why a run could not even start (its mapping failed to load, say), naming mapping and table
      */
     public synchronized void failedToStart(String routeId, String message) {
-        failuresBeforeStart.add(message);
+        if (keepFinished) {
+            failuresBeforeStart.add(message);
+        }
         expected.remove(routeId);
         notifyAll();
     }

@@ -83,8 +83,8 @@ public record RunRecord(String id, String job, String table, Instant started, In
 
     /**
      * @param c a cursor; may be null
-     * @return {@code phase bookmark key} with absent parts left out, e.g. {@code INCREMENTAL 2024-05-01 10:00:00+00
-     *         42}; null for null
+     * @return {@code PHASE bookmark=VALUE key=VALUE} with absent parts left out, e.g.
+     *         {@code INCREMENTAL bookmark=2024-05-01 10:00:00+00 key=42} or {@code INITIAL key=41}; null for null
      */
     public static String text(Cursor c) {
         if (c == null) {

@@ -65,7 +65,8 @@ class SummaryTest {
         run.estimate(1_000_000);
         run.addRead(250_000, 1);
         assertThat(Progress.line(run)).matches("shop\\.orders: 250,000 rows \\(25%\\), [\\d,]+ rows/s, ETA \\d+:\\d\\d");
-        assertThat(Summary.bytes(1023)).isEqualTo("1023 B");
-        assertThat(Summary.bytes(1536)).isEqualTo("1.5 kB");
+        assertThat(io.caravan.batch.Sizes.bytes(1023)).isEqualTo("1023 B");
+        assertThat(io.caravan.batch.Sizes.bytes(1536)).isEqualTo("1.5 kB");
+        assertThat(io.caravan.batch.Sizes.bytes(5L << 40)).isEqualTo("5.0 TB");
     }
 }

@@ -6,10 +6,10 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.caravan.state.Cursor;
 import io.caravan.state.JdbcCursorStore;
+import io.caravan.testing.MongoTestServer;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterEach;
@@ -36,17 +36,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MongoSourceIT {
 
-    private static final MongoVersion MONGO_50 = new MongoVersion() {
-        @Override
-        public List<Integer> getVersionArray() {
-            return List.of(5, 0, 0);
-        }
-
-        @Override
-        public int getWireVersion() {
-            return 13;
-        }
-    };
 
     @TempDir
     Path dir;
@@ -58,7 +47,7 @@ class MongoSourceIT {
 
     @BeforeEach
     void startMongo() {
-        server = new MongoServer(new MemoryBackend().version(MONGO_50));
+        server = new MongoServer(new MemoryBackend().version(MongoTestServer.V5_0));
         InetSocketAddress address = server.bind();
         url = "mongodb://127.0.0.1:" + address.getPort();
         client = MongoClients.create(url);

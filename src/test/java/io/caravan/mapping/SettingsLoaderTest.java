@@ -90,6 +90,57 @@ class SettingsLoaderTest {
                         file + ":12:9 cluster.lock: unknown lock (got 'zookeeper'); allowed: file, none"));
     }
 
+    @Test
+    void dashboardStoreIsTheSeedsMongoStoreWithItsNames() throws IOException {
+        Path file = write("settings.yaml", """
+                dashboard_store:
+                  url: mongodb://stats.example.com:27017/?authSource=admin
+                  db_name: dms
+                  collection_name: run_stats
+                  username: caravan
+                  password: ${env:STATS_PASSWORD}
+                """);
+
+        assertThat(SettingsLoader.load(file).dashboardStore()).containsExactly(
+                Map.entry("url", "mongodb://stats.example.com:27017/?authSource=admin"),
+                Map.entry("username", "caravan"),
+                Map.entry("password", "${env:STATS_PASSWORD}"), Map.entry("db_name", "dms"),
+                Map.entry("collection_name", "run_stats"));
+    }
+
+    @Test
+    void dashboardStoreProblemsNameTheKey() throws IOException {
+        Path jdbcWithMongoNames = write("a.yaml", """
+                dashboard_store:
+                  url: jdbc:postgresql://stats:5432/caravan
+                  db_name: dms
+                  colection_name: runs
+                """);
+        Path unknownUrl = write("b.yaml", """
+                dashboard_store:
+                  url: redis://stats:6379
+                """);
+        Path noUrl = write("c.yaml", """
+                dashboard_store:
+                  db_name: dms
+                """);
+
+        assertThatThrownBy(() -> SettingsLoader.load(jdbcWithMongoNames)).isInstanceOf(MappingException.class)
+                .hasMessage(String.join("\n",
+                        jdbcWithMongoNames + ":3:12 dashboard_store.db_name: is for a MongoDB url only (got 'dms'); "
+                                + "a JDBC URL names its database; remove db_name",
+                        jdbcWithMongoNames + ":4:3 dashboard_store.colection_name: unknown key; "
+                                + "did you mean 'collection_name'?"));
+        assertThatThrownBy(() -> SettingsLoader.load(unknownUrl)).isInstanceOf(MappingException.class)
+                .hasMessage(unknownUrl + ":2:8 dashboard_store.url: expected a JDBC or MongoDB URL "
+                        + "(got 'redis://stats:6379'); write e.g. jdbc:postgresql://host:5432/caravan "
+                        + "or mongodb://host:27017");
+        assertThatThrownBy(() -> SettingsLoader.load(noUrl)).isInstanceOf(MappingException.class)
+                .hasMessage(noUrl + ":2:3 dashboard_store.url: missing required key; write a JDBC URL "
+                        + "(e.g. jdbc:postgresql://host:5432/caravan) or a MongoDB URL (e.g. mongodb://host:27017), "
+                        + "or leave dashboard_store out for the embedded store");
+    }
+
     private Path write(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
     }

@@ -6,8 +6,6 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.caravan.batch.Batch;
 import io.caravan.batch.TableRun;
 import io.caravan.mapping.JobMapping;
@@ -15,6 +13,7 @@ import io.caravan.mapping.MappingLoader;
 import io.caravan.source.BatchStream;
 import io.caravan.source.SourceException;
 import io.caravan.state.JdbcCursorStore;
+import io.caravan.testing.MongoTestServer;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,17 +41,7 @@ class MongoSourceReadIT {
 
     @BeforeEach
     void startMongo() {
-        server = new MongoServer(new MemoryBackend().version(new MongoVersion() {
-            @Override
-            public List<Integer> getVersionArray() {
-                return List.of(5, 0, 0);
-            }
-
-            @Override
-            public int getWireVersion() {
-                return 13;
-            }
-        }));
+        server = MongoTestServer.create();
         url = "mongodb://127.0.0.1:" + server.bind().getPort();
         client = MongoClients.create(url);
     }

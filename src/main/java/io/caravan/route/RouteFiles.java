@@ -1,4 +1,4 @@
-package io.caravan.cli;
+package io.caravan.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Tells route files from mapping files, and finds the mappings a route file names. */
-final class RouteFiles {
+public final class RouteFiles {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -23,26 +23,34 @@ final class RouteFiles {
     }
 
     /** @return true when the file is a Camel YAML DSL route file (a top-level list), false for a mapping (a map) */
-    static boolean isRouteFile(Path file) {
+    public static boolean isRouteFile(Path file) {
         try {
-            for (String line : Files.readAllLines(file)) {
-                String t = line.strip();
-                if (t.isEmpty() || t.startsWith("#") || t.equals("---")) {
-                    continue;
-                }
-                return t.startsWith("- ");
-            }
-            return false;
+            return isRouteText(Files.readString(file));
         } catch (IOException e) {
             return false;
         }
     }
 
     /**
+     * @param text a YAML or JSON file's text; never null
+     * @return true for a Camel YAML DSL route file (a top-level list), false for a mapping (a map)
+     */
+    public static boolean isRouteText(String text) {
+        for (String line : text.split("\\R")) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#") || t.equals("---")) {
+                continue;
+            }
+            return t.startsWith("- ");
+        }
+        return false;
+    }
+
+    /**
      * @return every mapping file the route file's caravan source kamelets name ({@code parameters.mapping})
      * @throws MappingException when the route file is not readable YAML
      */
-    static List<Path> referencedMappings(Path routeFile) {
+    public static List<Path> referencedMappings(Path routeFile) {
         List<Path> out = new ArrayList<>();
         try {
             collect(YAML.readTree(routeFile.toFile()), out);
