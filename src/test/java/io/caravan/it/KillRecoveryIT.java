@@ -46,7 +46,7 @@ class KillRecoveryIT {
     }
 
     /** Starts {@code caravan run} in another JVM and kills it with SIGKILL once {@code when} holds. */
-    private static void runAndKill(PipelineHarness h, BooleanSupplier when) throws Exception {
+    static void runAndKill(PipelineHarness h, BooleanSupplier when) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.caravan.cli.CaravanCli",
                 "run", h.dir().resolve("shop.yaml").toString(), "--state-dir", h.dir().resolve(".caravan").toString(),

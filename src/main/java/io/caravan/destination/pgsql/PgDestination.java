@@ -53,6 +53,13 @@ public final class PgDestination implements Destination {
     private static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String DUPLICATE_SCHEMA = "42P06";
+    /**
+     * Sessions that COPY one large batch straight into the target at once (system property
+     * {@code caravan.pgsql.write-sessions}, default 2; 1 turns slicing off).
+     */
+    static final int WRITE_SESSIONS = Integer.getInteger("caravan.pgsql.write-sessions", 2);
+    /** The fewest rows of a slice: smaller batches go on one session. */
+    static final int MIN_SLICE_ROWS = 2_000;
 
     private final TableRun run;
     private final DestinationSpec spec;
@@ -60,6 +67,11 @@ public final class PgDestination implements Destination {
     private final DestinationStats stats;
     private TargetTables targets;
     private Connection connection;
+    /** Sessions that COPY slices of a large batch into the target beside {@link #connection}; opened on demand. */
+    private final List<Connection> sliceSessions = new ArrayList<>();
+    private java.util.concurrent.ExecutorService sliceThreads;
+    private String commitMode;
+    private boolean committedOnce;
 
     /**
      * @param run  the run; its shape must be known; never null
@@ -80,7 +92,8 @@ public final class PgDestination implements Destination {
                 connect();
             }
             // set both ways: a server, database or role may default to synchronous_commit = off
-            execute(batch.durable() ? SQL.synchronousCommit() : SQL.asynchronousCommit());
+            commitMode = batch.durable() ? SQL.synchronousCommit() : SQL.asynchronousCommit();
+            execute(commitMode);
             long rows = 0;
             long bytes = 0;
             for (BatchPart part : batch.parts()) {
@@ -92,6 +105,7 @@ public final class PgDestination implements Destination {
                 rows += finish();
             }
             connection.commit();
+            committedOnce = true;
             stats.addWrite(rows, bytes, System.nanoTime() - start);
         } catch (DestinationException e) {
             rollback();
@@ -222,6 +236,10 @@ public final class PgDestination implements Destination {
             copyIn(t.snapshot, columns, rows);
             return 0;
         }
+        if (t.directCopy && committedOnce && WRITE_SESSIONS > 1 && rows instanceof RowData.Binary b
+                && b.rowCount() >= 2 * MIN_SLICE_ROWS) {
+            return copySliced(t, columns, b);
+        }
         if (t.directCopy) {
             Savepoint sp = connection.setSavepoint();
             try {
@@ -236,6 +254,125 @@ public final class PgDestination implements Destination {
                 t.directCopy = false;
             }
         }
+        return stageAndMerge(t, columns, rows);
+    }
+
+    /**
+     * Binary COPY of a large batch straight into the target on several sessions at once: PostgreSQL runs one COPY
+     * per backend process, and parsing, key checks and {@code jsonb} input of one COPY keep one core busy. The
+     * batch's rows are cut into {@link #WRITE_SESSIONS} slices; the first goes on this run's session (inside the
+     * batch's transaction), the others on sessions of their own, each committed when its COPY ends, with the
+     * batch's {@code synchronous_commit}. A slice whose keys are already there (a replay) is rolled back and
+     * written through the staging table instead, and COPY straight into the target stops for the run. A batch that
+     * fails after some slices committed is replayed from the cursor, which never passed it: those slices meet their
+     * own keys and are skipped or upserted, so every row is still written once. Only from the second batch on
+     * (the target and its key are then committed) and only while COPY straight into the target works.
+     *
+     * @return rows written
+     */
+    private long copySliced(TargetTable t, List<Column> columns, RowData.Binary rows) throws SQLException {
+        List<RowData.Binary> slices = BinarySlices.cut(rows, Math.min(WRITE_SESSIONS, rows.rowCount()
+                / MIN_SLICE_ROWS));
+        List<java.util.concurrent.Future<Long>> others = new ArrayList<>();
+        for (int i = 1; i < slices.size(); i++) {
+            Connection session = sliceSession(i - 1);
+            RowData.Binary slice = slices.get(i);
+            others.add(sliceThreads.submit(() -> copySlice(session, t.qualified, columns, slice)));
+        }
+        List<RowData.Binary> conflicting = new ArrayList<>();
+        long written = 0;
+        Savepoint sp = connection.setSavepoint();
+        try {
+            written += copyIn(connection, t.qualified, columns, slices.get(0));
+            connection.releaseSavepoint(sp);
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                awaitQuietly(others);
+                throw e;
+            }
+            connection.rollback(sp);
+            conflicting.add(slices.get(0));
+        }
+        SQLException failure = null;
+        for (int i = 0; i < others.size(); i++) {
+            try {
+                written += others.get(i).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                    conflicting.add(slices.get(i + 1));
+                } else if (failure == null) {
+                    failure = e.getCause() instanceof SQLException sql ? sql
+                            : new SQLException("a slice's COPY failed: " + e.getCause(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while the slices of a batch were written", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        if (!conflicting.isEmpty()) {
+            t.directCopy = false;
+            for (RowData.Binary slice : conflicting) {
+                written += stageAndMerge(t, columns, slice);
+            }
+        }
+        return written;
+    }
+
+    /** On a slice session: the batch's commit mode, COPY, commit; rolled back when the COPY fails. */
+    private long copySlice(Connection session, String target, List<Column> columns, RowData.Binary slice)
+            throws SQLException {
+        try {
+            try (Statement s = session.createStatement()) {
+                s.execute(commitMode);
+            }
+            long n = copyIn(session, target, columns, slice);
+            session.commit();
+            return n;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                session.rollback();
+            } catch (SQLException ignored) {
+                // a broken session: closed with the destination
+            }
+            throw e;
+        }
+    }
+
+    private static void awaitQuietly(List<java.util.concurrent.Future<Long>> futures) {
+        for (java.util.concurrent.Future<Long> f : futures) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the batch fails for another reason; the cursor does not pass it, and a replay writes it again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** @return the i-th slice session, opened (without the run's locks, which this run's session holds) */
+    private Connection sliceSession(int i) throws SQLException {
+        if (sliceThreads == null) {
+            sliceThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread th = new Thread(r, "caravan-copy-" + run.table().tableName());
+                th.setDaemon(true);
+                return th;
+            });
+        }
+        while (sliceSessions.size() <= i) {
+            Connection c = PgConnections.open(spec.url(), spec.dbName(), spec.username(), spec.password(), null);
+            c.setAutoCommit(false);
+            sliceSessions.add(c);
+        }
+        return sliceSessions.get(i);
+    }
+
+    /** Binary COPY into the staging table, then the merge into the target. @return rows written */
+    private long stageAndMerge(TargetTable t, List<Column> columns, RowData rows) throws SQLException {
         copyIn(t.stage, columns, rows);
         List<String> key = run.shape().primaryKey();
         if (table.partitionCol() != null) {
@@ -252,7 +389,11 @@ public final class PgDestination implements Destination {
     }
 
     private long copyIn(String target, List<Column> columns, RowData rows) throws SQLException {
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
+        return copyIn(connection, target, columns, rows);
+    }
+
+    private long copyIn(Connection session, String target, List<Column> columns, RowData rows) throws SQLException {
+        CopyIn copy = session.unwrap(PGConnection.class).getCopyAPI()
                 .copyIn(SQL.copyIn(target, columns, rows instanceof RowData.Binary));
         try {
             if (rows instanceof RowData.Binary b) {
@@ -350,6 +491,12 @@ public final class PgDestination implements Destination {
 
     @Override
     public void close() {
+        if (sliceThreads != null) {
+            sliceThreads.shutdownNow();
+            sliceThreads = null;
+        }
+        sliceSessions.forEach(PgDestination::closeQuietly);
+        sliceSessions.clear();
         if (connection != null) {
             rollback();
             closeQuietly(connection);
