@@ -34,7 +34,7 @@ import java.util.Set;
  * A PostgreSQL destination. Creates the schema and table on first sight with the source's exact column types and
  * primary key, then writes each batch in one transaction: binary COPY into a staging table and one merge statement
  * (upsert for syncing and mirroring, insert-if-absent for logging), or, while no key conflicts, binary COPY straight
- * into the target. Dumping copies into a per-run snapshot table that the last batch appends to the target, stamped
+ * into the target, a large batch in slices on several sessions at once (see {@link #copySliced}). Dumping copies into a per-run snapshot table that the last batch appends to the target, stamped
  * with {@code migration_snapshot_date}, so a run that dies leaves no partial snapshot. With {@code partition_col},
  * the target is range-partitioned by month, months created as they appear, plus a default partition.
  *
