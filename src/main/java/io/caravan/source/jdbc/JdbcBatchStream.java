@@ -546,14 +546,7 @@ final class JdbcBatchStream extends QueuedBatchStream {
 
         /** Cancels the query in progress and closes the connection; from any thread. */
         void close() {
-            PreparedStatement st = statement;
-            if (st != null) {
-                try {
-                    st.cancel();
-                } catch (SQLException | RuntimeException ignored) {
-                    // the connection is closed next
-                }
-            }
+            cancelQuietly(statement);
             Connection c = connection;
             connection = null;
             if (c != null) {
@@ -611,14 +604,8 @@ final class JdbcBatchStream extends QueuedBatchStream {
         offer(new Chunk(run.table().sourceName(), p.rows(), p.bytes(), last, cursor));
     }
 
-    @Override
-    protected String where() {
-        return "job " + run.job() + ", table " + run.table().tableName();
-    }
-
-    @Override
-    protected void closeSource() {
-        PreparedStatement st = statement;
+    /** Cancels the statement's query, if any, from any thread; its connection is closed next. */
+    private static void cancelQuietly(PreparedStatement st) {
         if (st != null) {
             try {
                 st.cancel();
@@ -626,6 +613,16 @@ final class JdbcBatchStream extends QueuedBatchStream {
                 // the connection is closed next
             }
         }
+    }
+
+    @Override
+    protected String where() {
+        return "job " + run.job() + ", table " + run.table().tableName();
+    }
+
+    @Override
+    protected void closeSource() {
+        cancelQuietly(statement);
         Connection c = connection;
         if (c != null) {
             try {
