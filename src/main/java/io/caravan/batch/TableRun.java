@@ -21,9 +21,10 @@ public final class TableRun implements AutoCloseable {
 
     /**
      * Outcome of a run. {@code CUT_OFF}: the settings' {@code cut_off_time} stopped the run at a batch boundary,
-     * with the cursor of the last committed batch kept (DMS seed, "Settings").
+     * with the cursor of the last committed batch kept (DMS seed, "Settings"). {@code STOPPED}: its route was
+     * stopped (a reload, a shutdown, Ctrl-C) and the run ended at a batch boundary the same way.
      */
-    public enum Status { RUNNING, SUCCEEDED, FAILED, CUT_OFF }
+    public enum Status { RUNNING, SUCCEEDED, FAILED, CUT_OFF, STOPPED }
 
     private final String id = UUID.randomUUID().toString();
     private final JobMapping mapping;
@@ -46,7 +47,7 @@ public final class TableRun implements AutoCloseable {
     private volatile java.util.function.Supplier<Map<String, Long>> castFallbacks = Map::of;
     private volatile io.caravan.state.Cursor cursorBefore;
     private volatile io.caravan.state.Cursor cursorAfter;
-    private volatile boolean stopRequested;
+    private volatile Status stopOutcome;
     private volatile Instant nextAttempt;
     private volatile int attempt = 1;
 
@@ -221,22 +222,27 @@ public final class TableRun implements AutoCloseable {
     }
 
     /**
-     * Asks the run to stop at the next batch boundary (the cut-off). The batch stream ends after the batch in
-     * flight; that batch's cursor is committed as usual, and the run ends {@link Status#CUT_OFF}.
+     * Asks the run to stop at the next batch boundary: the batch stream ends after the batch in flight, whose cursor
+     * is committed as usual, and the run then ends with {@code outcome} ({@link #endStopped()}). The first request
+     * wins.
+     *
+     * @param outcome {@link Status#CUT_OFF} or {@link Status#STOPPED}
      */
-    public void requestStop() {
-        this.stopRequested = true;
+    public void requestStop(Status outcome) {
+        if (stopOutcome == null) {
+            stopOutcome = outcome;
+        }
     }
 
-    /** @return whether {@link #requestStop()} was called */
+    /** @return whether {@link #requestStop} was called */
     public boolean stopRequested() {
-        return stopRequested;
+        return stopOutcome != null;
     }
 
-    /** Marks the run cut off: stopped at a batch boundary by the cut-off time, its cursor committed. */
-    public void cutOff() {
-        if (status == Status.RUNNING) {
-            status = Status.CUT_OFF;
+    /** Ends a running run that was asked to stop with the outcome asked for; otherwise does nothing. */
+    public void endStopped() {
+        if (status == Status.RUNNING && stopOutcome != null) {
+            status = stopOutcome;
             finished = Instant.now();
         }
     }

@@ -6,9 +6,10 @@ import io.caravan.runtime.ServeOptions;
 import io.caravan.source.BatchStream;
 
 /**
- * The batches of a run in serve mode, ended early at a batch boundary once the cut-off time has passed (or the run
- * was asked to stop): the batch in flight is written and its cursor committed as usual, and no further batch is
- * taken from the source. The run then ends {@link TableRun.Status#CUT_OFF}.
+ * The batches of a run, ended early at a batch boundary once the run is asked to stop (its route stops) or, in serve
+ * mode, the cut-off time has passed: the batch in flight is written and its cursor committed as usual, and no
+ * further batch is taken from the source. The run then ends {@link TableRun.Status#STOPPED} or
+ * {@link TableRun.Status#CUT_OFF}.
  */
 final class CutOffBatches implements BatchStream {
 
@@ -19,7 +20,7 @@ final class CutOffBatches implements BatchStream {
     /**
      * @param batches the source's batches; never null
      * @param run     their run; never null
-     * @param options the cut-off rule and clock; never null
+     * @param options the cut-off rule and clock; null under {@code caravan run} (no cut-off)
      */
     CutOffBatches(BatchStream batches, TableRun run, ServeOptions options) {
         this.batches = batches;
@@ -29,8 +30,8 @@ final class CutOffBatches implements BatchStream {
 
     @Override
     public boolean hasNext() {
-        if (!run.stopRequested() && options.pastCutOff()) {
-            run.requestStop();
+        if (options != null && !run.stopRequested() && options.pastCutOff()) {
+            run.requestStop(TableRun.Status.CUT_OFF);
         }
         return !run.stopRequested() && batches.hasNext();
     }

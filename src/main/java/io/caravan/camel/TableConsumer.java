@@ -47,6 +47,7 @@ public class TableConsumer extends ScheduledPollConsumer implements TableControl
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile String job;
     private volatile CronExpression cron;
+    private volatile TableRun current;
 
     public TableConsumer(TableEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -104,13 +105,33 @@ public class TableConsumer extends ScheduledPollConsumer implements TableControl
         super.doStart();
     }
 
+    /**
+     * Stops the route's table: a run under way ends at its next batch boundary, its cursor committed, as
+     * {@link TableRun.Status#STOPPED}, so that Camel's graceful shutdown (or a reload) does not wait for the whole
+     * table nor cut it off in the middle of a batch.
+     */
     @Override
     protected void doStop() throws Exception {
+        stopCurrentRun();
         CaravanRuntime runtime = runtime();
         if (runtime != null && job != null) {
             runtime.tableStopped(job, endpoint.getTable(), this);
         }
         super.doStop();
+    }
+
+    /** Camel's graceful shutdown suspends the consumer first, then waits for the run (its exchange) to end. */
+    @Override
+    protected void doSuspend() throws Exception {
+        stopCurrentRun();
+        super.doSuspend();
+    }
+
+    private void stopCurrentRun() {
+        TableRun run = current;
+        if (run != null) {
+            run.requestStop(TableRun.Status.STOPPED);
+        }
     }
 
     @Override
@@ -245,6 +266,7 @@ public class TableConsumer extends ScheduledPollConsumer implements TableControl
             return null;
         }
         run.attempt(attempt);
+        current = run;
         run.cursorBefore(committedCursor(run));
         tracker.started(key(), run);
         for (RunListener l : runtime.listeners()) {
@@ -253,20 +275,20 @@ public class TableConsumer extends ScheduledPollConsumer implements TableControl
         Exchange exchange = createExchange(false);
         try {
             BatchStream batches = runtime.source(run).read(run);
-            exchange.getIn().setBody(options == null ? batches : new CutOffBatches(batches, run, options));
+            exchange.getIn().setBody(new CutOffBatches(batches, run, options));
             exchange.setProperty(RUN_PROPERTY, run);
             getProcessor().process(exchange);
             if (exchange.getException() != null) {
                 run.fail(rootCause(exchange.getException()));
             } else if (run.status() == TableRun.Status.RUNNING && run.stopRequested()) {
-                run.cutOff();
+                run.endStopped();
             } else if (run.status() == TableRun.Status.RUNNING) {
                 run.succeed();
             }
         } catch (Exception e) {
             run.fail(rootCause(e));
         } finally {
-            if (run.status() == TableRun.Status.FAILED || run.status() == TableRun.Status.CUT_OFF) {
+            if (run.status() != TableRun.Status.SUCCEEDED) {
                 commitPendingCursor(run);
             }
             run.close();
@@ -275,6 +297,7 @@ public class TableConsumer extends ScheduledPollConsumer implements TableControl
             if (options != null) {
                 run.nextAttempt(willRetry(runtime, run) ? options.retryAt(attempt) : nextRun());
             }
+            current = null;
             tracker.finished(key(), run);
             for (RunListener l : runtime.listeners()) {
                 tell(l, run, false);

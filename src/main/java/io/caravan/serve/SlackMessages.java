@@ -40,14 +40,15 @@ final class SlackMessages {
 
     /**
      * @param run a finished run; never null
-     * @return the text for its status; null while the run is still {@link TableRun.Status#RUNNING}
+     * @return the text for its status; null while the run is still {@link TableRun.Status#RUNNING}, and for a run
+     *         whose route was stopped (a reload or a shutdown: someone's doing, nothing to act on)
      */
     String finished(TableRun run) {
         return switch (run.status()) {
             case FAILED -> failed(run);
             case SUCCEEDED -> succeeded(run);
             case CUT_OFF -> cutOff(run);
-            case RUNNING -> null;
+            case RUNNING, STOPPED -> null;
         };
     }
 

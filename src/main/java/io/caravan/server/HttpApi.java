@@ -49,7 +49,7 @@ public final class HttpApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json";
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-    private static final Set<String> STATUSES = Set.of("running", "succeeded", "failed", "cut_off");
+    private static final Set<String> STATUSES = Set.of("running", "succeeded", "failed", "cut_off", "stopped");
     /** {@code limit} of {@code GET /api/runs} when not given. */
     static final int DEFAULT_LIMIT = 50;
     /** Largest {@code limit} of {@code GET /api/runs}. */
@@ -261,7 +261,7 @@ public final class HttpApi {
         String status = query.get("status");
         if (status != null && !STATUSES.contains(status)) {
             throw new Refused(400, "status: unknown status '" + status + "'; allowed: running, succeeded, failed,"
-                    + " cut_off");
+                    + " cut_off, stopped");
         }
         int limit = limit(query.get("limit"));
         List<Map<String, Object>> list = new ArrayList<>();

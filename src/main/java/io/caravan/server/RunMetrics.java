@@ -35,7 +35,8 @@ import java.util.Map;
  *       {job, table, destination}: rows written (inserted or upserted), deleted (mirroring) and bytes sent</li>
  *   <li>{@code caravan_run_seconds} {job, table}: a timer of run durations ({@code _count}, {@code _sum},
  *       {@code _max})</li>
- *   <li>{@code caravan_runs_total} {job, table, status}: ended runs by status (succeeded, failed, cut_off)</li>
+ *   <li>{@code caravan_runs_total} {job, table, status}: ended runs by status (succeeded, failed, cut_off,
+ *       stopped)</li>
  *   <li>{@code caravan_run_failures_total} {job, table}: failed runs</li>
  *   <li>{@code caravan_lag_seconds} {job, table}: seconds between now and the table's committed bookmark, for
  *       tables whose bookmark is a time ({@link TableView#lagSeconds()})</li>

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param table        table name as in the mapping; never null
  * @param started      start; never null
  * @param ended        end; null while running
- * @param status       {@code running}, {@code succeeded}, {@code failed} or {@code cut_off}; never null
+ * @param status       {@code running}, {@code succeeded}, {@code failed}, {@code cut_off} or {@code stopped};
+ *                     never null
  * @param attempt      1 for a scheduled attempt, 2 for its first retry, and so on
  * @param rowsRead     rows read from the source
  * @param bytesRead    bytes read from the source
@@ -76,7 +77,7 @@ public record RunRecord(String id, String job, String table, Instant started, In
                 err == null ? null : err.getClass().getName() + ": " + err.getMessage(), List.copyOf(dests));
     }
 
-    /** @return the status word stored for {@code s}: running, succeeded, failed or cut_off */
+    /** @return the status word stored for {@code s}: running, succeeded, failed, cut_off or stopped */
     public static String status(TableRun.Status s) {
         return s.name().toLowerCase(Locale.ROOT);
     }

@@ -169,6 +169,39 @@ class ServeIT {
     }
 
     @Test
+    void stoppingARouteEndsItsRunAtABatchBoundaryAndTheNextRunGoesOn() throws Exception {
+        PipelineHarness h = PipelineHarness.orders(dir, "syncing", "    bookmark: updated_at\n"
+                + "    process_dict: io.caravan.it.ServeHook\n");
+        ServeHook.onRecord = n -> sleep(n % 40 == 0 ? 300 : 0);  // about 2 s for the 250 rows
+        start(h.dir().resolve("shop.yaml"), options(null, 1, Clock.systemUTC()));
+        await("a few batches", 30, () -> ServeHook.RECORDS.get() >= 80);
+
+        // the table's consumer runs in the kamelet's route, which the reloader removes with the route that used it
+        String tableRoute = serve.context().getRoutes().stream()
+                .filter(r -> r.getConsumer() instanceof io.caravan.camel.TableConsumer).findFirst().orElseThrow()
+                .getRouteId();
+        long stopping = System.nanoTime();
+        serve.context().getRouteController().stopRoute(tableRoute);
+        double seconds = (System.nanoTime() - stopping) / 1e9;
+
+        await("the stopped run", 30, () -> runsOf("orders").size() == 1);
+        TableRun stopped = runsOf("orders").get(0);
+        assertThat(stopped.status()).isEqualTo(TableRun.Status.STOPPED);
+        assertThat(seconds).as("seconds to stop the route").isLessThan(10);
+        assertThat(stopped.cursorAfter()).isNotNull();
+        assertThat(h.count(h.destinationDb(0), "SELECT count(*) FROM dw.orders")).isBetween(40L, 240L);
+
+        ServeHook.onRecord = n -> { };
+        serve.context().getRouteController().startRoute(tableRoute);
+        assertThat(new ServeJobs(serve.runtime()).runNow("shop", "orders")).containsExactly("orders");
+        await("the next run", 30, () -> runsOf("orders").size() == 2);
+        assertThat(runsOf("orders").get(1).status()).isEqualTo(TableRun.Status.SUCCEEDED);
+        assertThat(runsOf("orders").get(1).rowsRead()).isLessThan(250);
+        assertThat(h.tableRows(h.destinationDb(0), "dw.orders", PipelineHarness.ORDERS_COLUMNS, "id"))
+                .isEqualTo(h.tableRows(h.sourceDb(), "orders", PipelineHarness.ORDERS_COLUMNS, "id"));
+    }
+
+    @Test
     void transientFailuresAreRetriedWithBackoffAndPermanentOnesFailAtOnce() throws Exception {
         PipelineHarness h = PipelineHarness.orders(dir, "dumping", "");
         int closedPort = freePort();

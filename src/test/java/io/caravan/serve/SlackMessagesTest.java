@@ -49,7 +49,8 @@ class SlackMessagesTest {
         TableRun run = run();
         assertThat(messages.finished(run)).isNull();
 
-        run.cutOff();
+        run.requestStop(TableRun.Status.CUT_OFF);
+        run.endStopped();
 
         assertThat(messages.finished(run)).isEqualTo(String.join("\n",
                 ":double_vertical_bar: *Run cut off*: job `shop`, table `orders` stopped by the cut-off after 0 rows "

@@ -130,7 +130,8 @@ class SlackNotifierIT {
         TableRun run = run();
         run.addRead(5_000, 1);
         run.cursorAfter(Cursor.initial("5000", "2026-11-21 00:00:00+00"));
-        run.cutOff();
+        run.requestStop(TableRun.Status.CUT_OFF);
+        run.endStopped();
         run.nextAttempt(Instant.parse("2026-11-22T18:30:00Z"));
 
         notifier.finished(run);
