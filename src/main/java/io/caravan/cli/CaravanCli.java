@@ -1,5 +1,6 @@
 package io.caravan.cli;
 
+import io.caravan.runtime.Shutdown;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,9 +42,20 @@ public final class CaravanCli implements Runnable {
         return cli.execute(args);
     }
 
-    /** Runs the command line and exits the JVM with its exit code. */
+    /**
+     * Runs the command line and exits the JVM with its exit code. On SIGTERM or Ctrl-C the JVM waits until the
+     * command has stopped its runs at a batch boundary and printed its summary ({@link Shutdown}), then exits with the
+     * signal's status (143 or 130).
+     */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        Shutdown.hold();
+        int code;
+        try {
+            code = execute(args);
+        } finally {
+            Shutdown.release();
+        }
+        System.exit(code);
     }
 
     /** Prints the version from the jar's manifest. */

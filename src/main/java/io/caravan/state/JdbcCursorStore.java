@@ -16,15 +16,66 @@ import java.time.Instant;
  * A {@link CursorStore} in any JDBC database whose schema Flyway keeps ({@code db/state} migrations): the embedded
  * default is an H2 file database under {@code .caravan/} in the working directory; a settings file may name any
  * JDBC URL ({@code encryption_store.url}) instead, e.g. a PostgreSQL shared by several machines.
+ *
+ * <p>The store holds one connection. An operation that fails on a connection that is no longer valid (the server
+ * restarted, or H2's own shutdown hook closed the embedded database while a stopped run commits its last cursor) is
+ * retried once on a new connection.
  */
 public final class JdbcCursorStore implements CursorStore {
 
     private final String description;
-    private final Connection connection;
+    private final String url;
+    private final String user;
+    private final String password;
+    private Connection connection;
 
-    private JdbcCursorStore(String description, Connection connection) {
+    private JdbcCursorStore(String description, String url, String user, String password) throws SQLException {
         this.description = description;
-        this.connection = connection;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.connection = connect();
+    }
+
+    private Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection(url, user, password);
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    /** One operation on the store's connection. */
+    @FunctionalInterface
+    private interface Operation<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code op}, once more on a new connection when it failed on one that is no longer valid. */
+    private <T> T withConnection(Operation<T> op) throws SQLException {
+        try {
+            return op.run(connection);
+        } catch (SQLException e) {
+            boolean valid;
+            try {
+                valid = connection.isValid(2);
+            } catch (SQLException ignored) {
+                valid = false;
+            }
+            if (valid) {
+                throw e;
+            }
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the old connection is gone already
+            }
+            try {
+                connection = connect();
+            } catch (SQLException again) {
+                e.addSuppressed(again);
+                throw e;
+            }
+            return op.run(connection);
+        }
     }
 
     /**
@@ -64,9 +115,7 @@ public final class JdbcCursorStore implements CursorStore {
                     .baselineVersion("0")
                     .load()
                     .migrate();
-            Connection c = DriverManager.getConnection(url, user, password);
-            c.setAutoCommit(true);
-            return new JdbcCursorStore(description, c);
+            return new JdbcCursorStore(description, url, user, password);
         } catch (SQLException | RuntimeException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
@@ -80,18 +129,22 @@ public final class JdbcCursorStore implements CursorStore {
     public synchronized TableState load(String job, String table) {
         String sql = "SELECT phase, bookmark_value, key_value, initial_ceiling, last_success_ceiling"
                 + " FROM caravan_cursor WHERE job_name = ? AND table_name = ?";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, job);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return TableState.EMPTY;
+        try {
+            return withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, job);
+                    ps.setString(2, table);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return TableState.EMPTY;
+                        }
+                        String phase = rs.getString(1);
+                        Cursor cursor = phase == null ? null : new Cursor(Cursor.Phase.valueOf(phase),
+                                rs.getString(2), rs.getString(3), rs.getString(4));
+                        return new TableState(cursor, rs.getString(5));
+                    }
                 }
-                String phase = rs.getString(1);
-                Cursor cursor = phase == null ? null : new Cursor(Cursor.Phase.valueOf(phase), rs.getString(2),
-                        rs.getString(3), rs.getString(4));
-                return new TableState(cursor, rs.getString(5));
-            }
+            });
         } catch (SQLException e) {
             throw failure("read", job, table, e);
         }
@@ -110,11 +163,15 @@ public final class JdbcCursorStore implements CursorStore {
 
     @Override
     public synchronized void reset(String job, String table) {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "DELETE FROM caravan_cursor WHERE job_name = ? AND table_name = ?")) {
-            ps.setString(1, job);
-            ps.setString(2, table);
-            ps.executeUpdate();
+        try {
+            withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM caravan_cursor WHERE job_name = ? AND table_name = ?")) {
+                    ps.setString(1, job);
+                    ps.setString(2, table);
+                    return ps.executeUpdate();
+                }
+            });
         } catch (SQLException e) {
             throw failure("reset", job, table, e);
         }
@@ -123,28 +180,32 @@ public final class JdbcCursorStore implements CursorStore {
     /** Updates the row's {@code assignments}, inserting the row first when the table has none yet. */
     private void upsert(String job, String table, String assignments, String... values) {
         try {
-            if (update(job, table, assignments, values) == 0) {
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "INSERT INTO caravan_cursor (job_name, table_name, updated_at) VALUES (?, ?, ?)")) {
-                    ps.setString(1, job);
-                    ps.setString(2, table);
-                    ps.setTimestamp(3, Timestamp.from(Instant.now()));
-                    ps.executeUpdate();
+            withConnection(c -> {
+                if (update(c, job, table, assignments, values) == 0) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO caravan_cursor (job_name, table_name, updated_at) VALUES (?, ?, ?)")) {
+                        ps.setString(1, job);
+                        ps.setString(2, table);
+                        ps.setTimestamp(3, Timestamp.from(Instant.now()));
+                        ps.executeUpdate();
+                    }
+                    int updated = update(c, job, table, assignments, values);
+                    if (updated != 1) {
+                        throw new SQLException("expected 1 row updated in caravan_cursor for (job=" + job
+                                + ", table=" + table + ") but was " + updated);
+                    }
                 }
-                int updated = update(job, table, assignments, values);
-                if (updated != 1) {
-                    throw new SQLException("expected 1 row updated in caravan_cursor for (job=" + job + ", table="
-                            + table + ") but was " + updated);
-                }
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw failure("write", job, table, e);
         }
     }
 
-    private int update(String job, String table, String assignments, String... values) throws SQLException {
+    private static int update(Connection c, String job, String table, String assignments, String... values)
+            throws SQLException {
         String sql = "UPDATE caravan_cursor SET " + assignments + ", updated_at = ? WHERE job_name = ? AND table_name = ?";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             for (String v : values) {
                 ps.setString(i++, v);

@@ -128,6 +128,15 @@ class RunRecorderIT {
         }
     }
 
+    /** Records the start and, once the run succeeded, the end of {@code run}: neither may throw. */
+    private static void assertRecordingNeverThrows(RunRecorder recorder, TableRun run) {
+        assertThatCode(() -> {
+            recorder.started(run);
+            run.succeed();
+            recorder.finished(run);
+        }).doesNotThrowAnyException();
+    }
+
     @Test
     void aClosedStoreNeverFailsTheRun() {
         RunStore store = JdbcRunStore.openEmbedded(dir.resolve(".caravan"));
@@ -135,11 +144,7 @@ class RunRecorderIT {
         TableRun run = newRun();
         RunRecorder recorder = new RunRecorder(store);
 
-        assertThatCode(() -> {
-            recorder.started(run);
-            run.succeed();
-            recorder.finished(run);
-        }).doesNotThrowAnyException();
+        assertRecordingNeverThrows(recorder, run);
         assertThat(log.toString(StandardCharsets.UTF_8))
                 .contains("Run statistics: cannot record the start of run " + run.id() + " (job shop, table"
                         + " public.orders); the run goes on")
@@ -179,11 +184,7 @@ class RunRecorderIT {
             server.shutdownNow();
             TableRun run = newRun();
             RunRecorder recorder = new RunRecorder(store);
-            assertThatCode(() -> {
-                recorder.started(run);
-                run.succeed();
-                recorder.finished(run);
-            }).doesNotThrowAnyException();
+            assertRecordingNeverThrows(recorder, run);
             assertThat(log.toString(StandardCharsets.UTF_8))
                     .contains("Run statistics: cannot record the start of run " + run.id())
                     .contains("Run statistics: cannot record the end of run " + run.id());

@@ -43,7 +43,10 @@ public final class EmbeddedPg {
                         .setCleanDataDirectory(false)
                         .start();
                 instance = new EmbeddedPg(pg);
-                Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "caravan-embedded-pg-stop"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    io.caravan.runtime.Shutdown.awaitRelease();  // a stopped run's last batch still writes
+                    instance.stop();
+                }, "caravan-embedded-pg-stop"));
             } catch (IOException | RuntimeException e) {
                 throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dir
                         + " (is another caravan process using it? wait for it to finish): " + e.getMessage(), e);

@@ -141,7 +141,7 @@ final class BinaryTuples {
     /** numeric_send of a BigDecimal, through its plain text. */
     private void numeric(BigDecimal value) {
         BigDecimal v = value.scale() < 0 ? value.setScale(0) : value;
-        if (!numericText(v.toPlainString())) {
+        if (!numericText(v.toPlainString().getBytes(StandardCharsets.ISO_8859_1))) {
             throw new IllegalArgumentException("numeric " + value + " has no plain decimal text");
         }
     }
@@ -150,18 +150,23 @@ final class BinaryTuples {
      * Appends a numeric field from its decimal text, as numeric_send writes it: ndigits, weight, sign, dscale, then
      * base-10000 digits, the scale being the text's digits after the point.
      *
-     * @param text an optional sign, digits, and optionally a point followed by digits: {@code -12.50}
+     * @param text the ASCII of an optional sign, digits, and optionally a point followed by digits: {@code -12.50}
      * @return false, having written nothing, when the text is not of that form
      */
-    boolean numericText(String text) {
-        int len = text.length();
+    boolean numericText(byte[] text) {
+        int len = text.length;
         int at = 0;
         boolean negative = false;
-        if (len > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+')) {
-            negative = text.charAt(0) == '-';
+        if (len > 0 && (text[0] == '-' || text[0] == '+')) {
+            negative = text[0] == '-';
             at = 1;
         }
-        int dot = text.indexOf('.', at);
+        int dot = -1;
+        for (int i = at; i < len && dot < 0; i++) {
+            if (text[i] == '.') {
+                dot = i;
+            }
+        }
         int intEnd = dot < 0 ? len : dot;
         int fracStart = dot < 0 ? len : dot + 1;
         int intLen = intEnd - at;
@@ -170,7 +175,7 @@ final class BinaryTuples {
             return false;
         }
         for (int i = at; i < len; i++) {
-            char c = text.charAt(i);
+            byte c = text[i];
             if ((c < '0' || c > '9') && i != dot) {
                 return false;
             }
@@ -188,10 +193,10 @@ final class BinaryTuples {
                 int c;
                 if (p < intGroups * 4) {
                     int i = p - pad;
-                    c = i < 0 ? 0 : text.charAt(at + i) - '0';
+                    c = i < 0 ? 0 : text[at + i] - '0';
                 } else {
                     int f = p - intGroups * 4;
-                    c = f < fracLen ? text.charAt(fracStart + f) - '0' : 0;
+                    c = f < fracLen ? text[fracStart + f] - '0' : 0;
                 }
                 d = d * 10 + c;
             }
@@ -219,16 +224,16 @@ final class BinaryTuples {
     }
 
     /**
-     * Appends a timestamp (or timestamptz) field from the text {@code YYYY-MM-DD HH:MM:SS[.f...]} (1 to 6 digits of
-     * fraction), read as UTC.
+     * Appends a timestamp (or timestamptz) field from the ASCII text {@code YYYY-MM-DD HH:MM:SS[.f...]} (1 to 6 digits
+     * of fraction), read as UTC.
      *
      * @return false, having written nothing, when the text is not of that form or not a valid date and time (MySQL's
      *         zero dates among them)
      */
-    boolean timestampText(String text) {
-        int len = text.length();
-        if (len < 19 || len == 20 || len > 26 || text.charAt(10) != ' ' || text.charAt(13) != ':'
-                || text.charAt(16) != ':' || (len > 19 && text.charAt(19) != '.')) {
+    boolean timestampText(byte[] text) {
+        int len = text.length;
+        if (len < 19 || len == 20 || len > 26 || text[10] != ' ' || text[13] != ':' || text[16] != ':'
+                || (len > 19 && text[19] != '.')) {
             return false;
         }
         long days = epochDay(text);
@@ -255,12 +260,12 @@ final class BinaryTuples {
     }
 
     /**
-     * Appends a date field from the text {@code YYYY-MM-DD}.
+     * Appends a date field from the ASCII text {@code YYYY-MM-DD}.
      *
      * @return false, having written nothing, when the text is not a valid date of that form (zero dates among them)
      */
-    boolean dateText(String text) {
-        if (text.length() != 10) {
+    boolean dateText(byte[] text) {
+        if (text.length != 10) {
             return false;
         }
         long days = epochDay(text);
@@ -273,13 +278,12 @@ final class BinaryTuples {
     }
 
     /**
-     * Appends a uuid field from its 36-character text.
+     * Appends a uuid field from its 36-character ASCII text.
      *
      * @return false, having written nothing, when the text is not a uuid's
      */
-    boolean uuidText(String text) {
-        if (text.length() != 36 || text.charAt(8) != '-' || text.charAt(13) != '-' || text.charAt(18) != '-'
-                || text.charAt(23) != '-') {
+    boolean uuidText(byte[] text) {
+        if (text.length != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') {
             return false;
         }
         long high = 0;
@@ -289,7 +293,7 @@ final class BinaryTuples {
             if (i == 8 || i == 13 || i == 18 || i == 23) {
                 continue;
             }
-            int h = Character.digit(text.charAt(i), 16);
+            int h = Character.digit(text[i], 16);
             if (h < 0) {
                 return false;
             }
@@ -327,8 +331,8 @@ final class BinaryTuples {
     }
 
     /** @return the proleptic day since 1970-01-01 of {@code YYYY-MM-DD} at the text's start; Long.MIN_VALUE if none */
-    private static long epochDay(String text) {
-        if (text.charAt(4) != '-' || text.charAt(7) != '-') {
+    private static long epochDay(byte[] text) {
+        if (text[4] != '-' || text[7] != '-') {
             return Long.MIN_VALUE;
         }
         int year = digits(text, 0, 4);
@@ -355,10 +359,10 @@ final class BinaryTuples {
     }
 
     /** @return the decimal number of the ASCII digits in [from, to); -1 when one is not a digit */
-    private static int digits(String text, int from, int to) {
+    private static int digits(byte[] text, int from, int to) {
         int v = 0;
         for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
+            byte c = text[i];
             if (c < '0' || c > '9') {
                 return -1;
             }

@@ -190,7 +190,7 @@ public final class JdbcSource implements Source, KeySource {
             }
             boolean utcLocal = false;
             if (!table.strict() && cast == null) {
-                if (type.equals("jsonb")) {
+                if (type.equals("json") || type.equals("jsonb")) {
                     type = "text";
                 } else if (type.equals("timestamp with time zone")) {
                     type = "timestamp without time zone";

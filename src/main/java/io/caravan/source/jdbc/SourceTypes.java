@@ -17,7 +17,10 @@ import java.util.UUID;
  * default MySQL cast rules as the reference (pgloader's manual, "MySQL to PostgreSQL casting rules"):
  * {@code tinyint(1)} and {@code bit(1)} to boolean, unsigned types to the next wider type ({@code bigint unsigned} to
  * {@code numeric(20)}), {@code datetime} to timestamp, MySQL's {@code timestamp} to timestamptz, {@code year} to
- * integer, {@code enum} and {@code set} to text, blobs to bytea, zero dates to NULL (the driver reads them as NULL).
+ * integer, {@code enum} and {@code set} to text, blobs to bytea, zero dates to NULL (the driver reads them as NULL),
+ * {@code json} to json (pgloader has no rule for it, so MySQL's type passes through; its text stays as the source
+ * holds it, which is the DMS seed's {@code strict}: JSON kept intact; jsonb, which PostgreSQL parses into a tree on
+ * the way in, is a {@code casts:} entry away).
  * Where pgloader differs (it makes {@code datetime} a timestamptz, {@code enum} a PostgreSQL enum type and
  * {@code set} a text[]) this follows the issue's rules. The other databases' types map by the same logic.
  * Stateless.
@@ -60,11 +63,11 @@ public final class SourceTypes {
     /**
      * @param oid        the column's PostgreSQL type OID as read
      * @param naturalOid the OID of the type the column maps to without a cast
-     * @return for a column whose {@link SourceDialect#textValues} holds, how to write it from the value's text:
-     *         character types and json from their UTF-8 bytes (when the column holds characters: its own type is one
-     *         of them or uuid), numeric and uuid from their text, date, timestamp and timestamptz from the text of the
-     *         column selected as text (MySQL's zero dates, {@code 0000-00-00}, as NULL, as the driver reads them);
-     *         null for other types (the value takes the {@link Reader} path)
+     * @return for a column whose {@link SourceDialect#textValues} holds, how to write it from the value's text, read
+     *         with {@code getBytes}: character types and json from their UTF-8 bytes (when the column holds
+     *         characters: its own type is one of them or uuid), uuid from its text, numeric, date, timestamp and
+     *         timestamptz from the text of the column selected as text (MySQL's zero dates, {@code 0000-00-00}, as
+     *         NULL, as the driver reads them); null for other types (the value takes the {@link Reader} path)
      */
     static TextField writer(int oid, int naturalOid) {
         return switch (oid) {
@@ -75,8 +78,8 @@ public final class SourceTypes {
                 }, false);
                 default -> null;
             };
-            case 1700 -> new TextField((rs, i, out) -> textOrNull(rs.getString(i), out, out::numericText), false);
-            case 2950 -> new TextField((rs, i, out) -> textOrNull(rs.getString(i), out, out::uuidText), false);
+            case 1700 -> new TextField((rs, i, out) -> ascii(rs.getBytes(i), out, out::numericText), true);
+            case 2950 -> new TextField((rs, i, out) -> ascii(rs.getBytes(i), out, out::uuidText), false);
             case 1082 -> switch (naturalOid) {
                 case 1082, 1114, 1184 -> new TextField((rs, i, out) -> temporal(rs.getBytes(i), out, out::dateText),
                         true);
@@ -92,28 +95,38 @@ public final class SourceTypes {
     }
 
     /** Writes a date or timestamp from its ASCII text; a zero date as NULL. */
-    private static boolean temporal(byte[] ascii, BinaryTuples out, java.util.function.Predicate<String> write) {
-        if (ascii == null) {
-            out.field(0, null);
+    private static boolean temporal(byte[] ascii, BinaryTuples out, java.util.function.Predicate<byte[]> write) {
+        if (ascii(ascii, out, write)) {
             return true;
         }
-        String text = new String(ascii, java.nio.charset.StandardCharsets.ISO_8859_1);
-        if (write.test(text)) {
-            return true;
-        }
-        if (text.startsWith("0000-00-00") && text.chars().noneMatch(c -> c >= '1' && c <= '9')) {
+        if (isZeroDate(ascii)) {
             out.field(0, null);
             return true;
         }
         return false;
     }
 
-    private static boolean textOrNull(String text, BinaryTuples out, java.util.function.Predicate<String> write) {
-        if (text == null) {
+    /** @return true for MySQL's zero date and zero datetimes: {@code 0000-00-00} followed by zero digits only */
+    private static boolean isZeroDate(byte[] ascii) {
+        if (ascii.length < 10) {
+            return false;
+        }
+        for (int i = 0; i < ascii.length; i++) {
+            byte c = ascii[i];
+            if ((i < 10 && c != (i == 4 || i == 7 ? '-' : '0')) || (c >= '1' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes NULL for a null text, else the field {@code write} makes of the text (false when it refuses it). */
+    private static boolean ascii(byte[] ascii, BinaryTuples out, java.util.function.Predicate<byte[]> write) {
+        if (ascii == null) {
             out.field(0, null);
             return true;
         }
-        return write.test(text);
+        return write.test(ascii);
     }
 
     /**
@@ -148,7 +161,7 @@ public final class SourceTypes {
             case "varchar", "nvarchar", "varchar2", "nvarchar2", "character varying", "national character varying",
                  "varchar_ignorecase" -> column.length() > 0 && column.length() <= 10_485_760
                     ? "character varying(" + column.length() + ")" : "text";
-            case "json" -> "jsonb";
+            case "json" -> "json";
             case "uuid", "uniqueidentifier" -> "uuid";
             case "binary", "varbinary", "blob", "tinyblob", "mediumblob", "longblob", "image", "raw", "long raw",
                  "bytea", "binary varying", "binary large object", "varbinary(max)" -> "bytea";

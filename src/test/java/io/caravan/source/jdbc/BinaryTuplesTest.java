@@ -35,10 +35,10 @@ class BinaryTuplesTest {
         assertThat(roundTrip(1700, new BigDecimal("1E+3"))).isEqualTo(new BigDecimal("1000"));
     }
 
-    private static Object fromText(int oid, java.util.function.BiPredicate<BinaryTuples, String> write, String text) {
+    private static Object fromText(int oid, java.util.function.BiPredicate<BinaryTuples, byte[]> write, String text) {
         BinaryTuples t = new BinaryTuples(16);
         t.beginTuple(1);
-        if (!write.test(t, text)) {
+        if (!write.test(t, text.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
             assertThat(t.length()).as("nothing written for " + text).isEqualTo(2);
             return "refused";
         }

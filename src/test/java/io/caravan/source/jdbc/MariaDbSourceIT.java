@@ -80,17 +80,18 @@ class MariaDbSourceIT {
                         + " dbl DOUBLE, bit1 BIT(1), bit8 BIT(8), yr YEAR, ch CHAR(3), vc VARCHAR(20), tx TEXT,"
                         + " ltx LONGTEXT, bin BINARY(2), vbin VARBINARY(10), bl BLOB, d DATE, dt DATETIME,"
                         + " dt6 DATETIME(6), ts TIMESTAMP(6) NULL, tm TIME, en ENUM('red','green'),"
-                        + " st SET('a','b','c'), js JSON, uu UUID, code VARCHAR(5))",
+                        + " st SET('a','b','c'), js JSON, jb JSON, uu UUID, code VARCHAR(5))",
                 "SET time_zone = '+00:00'",
                 "INSERT INTO $db.types VALUES (1, 1, -128, 255, -32768, 65535, -8388608, 16777215, 4294967295,"
                         + " -9223372036854775808, 18446744073709551615, 123456789.125, 1.5, 2.25, b'1', b'101', 2024,"
                         + " 'ab', 'tab\\there', 'line\\nnext', 'x', 0x0102, 0x00ff, 0xcafe, '2024-02-29',"
                         + " '2024-05-01 10:00:00', '2024-05-01 10:00:00.123456', '2024-05-01 10:00:00.5', '23:59:58',"
-                        + " 'green', 'a,c', '{\"k\": [1, 2]}', '123e4567-e89b-12d3-a456-426614174000', '00042')",
+                        + " 'green', 'a,c', '{\"k\": [1, 2],  \"a\": 1}', '{\"k\": [1, 2],  \"a\": 1}',"
+                        + " '123e4567-e89b-12d3-a456-426614174000', '00042')",
                 "INSERT INTO $db.types (id, flag, d, dt, dt6, ts) VALUES (2, 0, '0000-00-00', '0000-00-00 00:00:00',"
                         + " '0000-00-00 00:00:00', '0000-00-00 00:00:00')");
         h.runOk(mapping("  - table_name: " + db + ".types\n    cron: self-managed\n    mode: syncing\n    bookmark: dt6\n"
-                + "    primary_key: id\n    primary_key_datatype: int\n    casts: {code: integer}\n"));
+                + "    primary_key: id\n    primary_key_datatype: int\n    casts: {code: integer, jb: jsonb}\n"));
 
         assertThat(h.columnTypes(dst(), "dw.types", false)).containsExactly("id integer", "flag boolean",
                 "tiny smallint", "tiny_u smallint", "small smallint", "small_u integer", "medium integer",
@@ -98,16 +99,17 @@ class MariaDbSourceIT {
                 "flt real", "dbl double precision", "bit1 boolean", "bit8 bigint", "yr integer", "ch character(3)",
                 "vc character varying(20)", "tx text", "ltx text", "bin bytea", "vbin bytea", "bl bytea", "d date",
                 "dt timestamp without time zone", "dt6 timestamp without time zone", "ts timestamp with time zone",
-                "tm time without time zone", "en text", "st text", "js jsonb", "uu uuid", "code integer");
+                "tm time without time zone", "en text", "st text", "js json", "jb jsonb", "uu uuid", "code integer");
         String columns = "id, flag, tiny, tiny_u, small, small_u, medium, medium_u, i_u, big, big_u, dec_, flt, dbl,"
                 + " bit1, bit8, yr, ch, vc, tx, ltx, bin, vbin, bl, d, dt, dt6, ts AT TIME ZONE 'UTC', tm, en, st, js,"
-                + " uu, code";
+                + " jb, uu, code";
         assertThat(h.rows(dst(), "SELECT " + columns + " FROM dw.types ORDER BY id")).containsExactly(
                 "1|t|-128|255|-32768|65535|-8388608|16777215|4294967295|-9223372036854775808|18446744073709551615"
                         + "|123456789.125|1.5|2.25|t|5|2024|ab |tab\there|line\nnext|x|\\x0102|\\x00ff|\\xcafe"
                         + "|2024-02-29|2024-05-01 10:00:00|2024-05-01 10:00:00.123456|2024-05-01 10:00:00.5"
-                        + "|23:59:58|green|a,c|{\"k\": [1, 2]}|123e4567-e89b-12d3-a456-426614174000|42",
-                "2|f|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅");
+                        + "|23:59:58|green|a,c|{\"k\": [1, 2],  \"a\": 1}|{\"a\": 1, \"k\": [1, 2]}"
+                        + "|123e4567-e89b-12d3-a456-426614174000|42",
+                "2|f|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅|∅");
     }
 
     void orders(String datetime) throws SQLException {
