@@ -170,7 +170,8 @@ class SlackNotifierIT {
         assertThat(took).isLessThan(TimeUnit.SECONDS.toNanos(5));
         awaitTrue(() -> notifier.unsent() == 1);
         assertThat(slack.requests()).hasSize(SlackNotifier.REDELIVERIES + 1);
-        assertThat(context.getInflightRepository().size()).isZero();
+        // unsent() counts inside the onException block; the exchange leaves the inflight repository just after
+        awaitTrue(() -> context.getInflightRepository().size() == 0);
         assertThat(warnings()).contains("WARN SlackNotifier - Slack notification (shop.public.orders failed) not sent "
                 + "after 4 attempts, dropped: org.apache.camel.CamelExchangeException:");
     }
