@@ -231,7 +231,7 @@ class SlackNotifierIT {
         awaitTrue(() -> notifier.sent() == sent);
         assertThat(slack.requests()).hasSize((int) sent);
         assertThat(notifier.unsent()).isZero();
-        assertThat(context.getInflightRepository().size()).isZero();
+        awaitTrue(() -> context.getInflightRepository().size() == 0);
     }
 
     @Test
