@@ -14,6 +14,8 @@ import io.caravan.state.JdbcCursorStore;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * What the routes of one process share: settings, loaded mappings, the cursor store, and the tracker of runs.
@@ -28,7 +30,7 @@ public final class CaravanRuntime implements AutoCloseable {
     private final Path stateDir;
     private final RunTracker tracker = new RunTracker();
     private final Map<String, JobMapping> mappings = new HashMap<>();
-    private java.util.concurrent.CompletableFuture<CursorStore> cursorStore;
+    private CompletableFuture<CursorStore> cursorStore;
     private final java.util.List<RunListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.Set<String> oneShotsRun = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, TableControl> tables = new java.util.concurrent.ConcurrentHashMap<>();
@@ -188,7 +190,7 @@ public final class CaravanRuntime implements AutoCloseable {
      */
     public synchronized void openCursorStoreInBackground() {
         if (cursorStore == null) {
-            cursorStore = java.util.concurrent.CompletableFuture.supplyAsync(this::openCursorStore);
+            cursorStore = CompletableFuture.supplyAsync(this::openCursorStore);
         }
     }
 
@@ -200,13 +202,23 @@ public final class CaravanRuntime implements AutoCloseable {
 
     /**
      * @return the cursor store, opened on first use
-     * @throws io.caravan.state.StateException when it cannot be opened
+     * @throws io.caravan.state.StateException when it cannot be opened; the next call tries to open it again (the
+     *                                         state database may be back by the next run)
      */
     public CursorStore cursorStore() {
-        openCursorStoreInBackground();
+        CompletableFuture<CursorStore> opening;
+        synchronized (this) {
+            openCursorStoreInBackground();
+            opening = cursorStore;
+        }
         try {
-            return cursorStore.join();
-        } catch (java.util.concurrent.CompletionException e) {
+            return opening.join();
+        } catch (CompletionException e) {
+            synchronized (this) {
+                if (cursorStore == opening) {
+                    cursorStore = null;
+                }
+            }
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }

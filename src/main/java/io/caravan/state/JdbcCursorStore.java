@@ -1,6 +1,5 @@
 package io.caravan.state;
 
-import org.flywaydb.core.Flyway;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * A {@link CursorStore} in any JDBC database whose schema Flyway keeps ({@code db/state} migrations): the embedded
@@ -107,14 +108,14 @@ public final class JdbcCursorStore implements CursorStore {
     public static JdbcCursorStore open(String url, String user, String password) {
         String description = "cursor store " + url.replaceAll("password=[^&;]*", "password=******");
         try {
-            Flyway.configure(JdbcCursorStore.class.getClassLoader())
-                    .dataSource(url, user, password)
-                    .locations("classpath:db/state")
-                    .table("caravan_state_history")
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .load()
-                    .migrate();
+            Properties credentials = new Properties();
+            if (user != null && !user.isEmpty()) {
+                credentials.setProperty("user", user);
+            }
+            if (password != null && !password.isEmpty()) {
+                credentials.setProperty("password", password);
+            }
+            StateSchema.migrate(url, credentials, "classpath:db/state", "caravan_state_history", Map.of());
             return new JdbcCursorStore(description, url, user, password);
         } catch (SQLException | RuntimeException e) {
             Throwable root = e;

@@ -1,7 +1,6 @@
 package io.caravan.state;
 
 import io.caravan.state.RunRecord.DestinationRun;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,15 +97,8 @@ public final class JdbcRunStore implements RunStore {
         }
         JdbcRunStore store = new JdbcRunStore(url, credentials, "run store " + redact(url));
         try {
-            Flyway.configure(JdbcRunStore.class.getClassLoader())
-                    .dataSource(url, credentials.getProperty("user"), credentials.getProperty("password"))
-                    .locations("classpath:db/runs")
-                    .table("caravan_runs_history")
-                    .placeholders(Map.of("timestamp", timestampType(url)))
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .load()
-                    .migrate();
+            StateSchema.migrate(url, credentials, "classpath:db/runs", "caravan_runs_history",
+                    Map.of("timestamp", timestampType(url)));
             store.connection = store.connect();
             return store;
         } catch (SQLException | RuntimeException e) {
