@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,39 +69,40 @@ final class StateSchema {
                 .baselineVersion("0")
                 .load()
                 .migrate();
+        DatabaseLock lock;
+        String unlock;
         if (url.startsWith("jdbc:postgresql:")) {
-            try (Connection c = DriverManager.getConnection(url, credentials)) {
-                lockPostgres(c);
-                try {
-                    migration.run();
-                } finally {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-                        ps.setLong(1, PG_LOCK_KEY);
-                        ps.execute();
-                    }
-                }
-            }
+            lock = StateSchema::lockPostgres;
+            unlock = "SELECT pg_advisory_unlock(" + PG_LOCK_KEY + ")";
         } else if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
-            try (Connection c = DriverManager.getConnection(url, credentials)) {
-                lockMariaDb(c);
-                try {
-                    migration.run();
-                } finally {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK(?)")) {
-                        ps.setString(1, LOCK_NAME);
-                        ps.execute();
-                    }
-                }
-            }
+            lock = StateSchema::lockMariaDb;
+            unlock = "SELECT RELEASE_LOCK('" + LOCK_NAME + "')";
         } else {
-            ReentrantLock lock = JVM_LOCKS.computeIfAbsent(url, u -> new ReentrantLock());
-            lock.lock();
+            ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(url, u -> new ReentrantLock());
+            jvmLock.lock();
             try {
                 migration.run();
             } finally {
-                lock.unlock();
+                jvmLock.unlock();
+            }
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(url, credentials)) {
+            lock.take(c);
+            try {
+                migration.run();
+            } finally {
+                try (Statement s = c.createStatement()) {
+                    s.execute(unlock);
+                }
             }
         }
+    }
+
+    /** Takes a session lock on {@code c}, waiting at most {@value #LOCK_TIMEOUT_SECONDS} seconds. */
+    @FunctionalInterface
+    private interface DatabaseLock {
+        void take(Connection c) throws SQLException;
     }
 
     private static void lockPostgres(Connection c) throws SQLException {
